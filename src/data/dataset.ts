@@ -114,13 +114,14 @@ export function normalize(ds: Dataset, mean: number | readonly number[], std: nu
   const stds = perChannel('std', std, ds.channels);
   for (const s of stds) if (!(s > 0)) throw new Error(`normalize: std must be positive, got ${s}`);
   const plane = ds.height * ds.width;
-  const images = new Float32Array(ds.images.length);
+  const source = ds.images;
+  const images = new Float32Array(source.length);
   for (let i = 0; i < ds.n; i++) {
     for (let c = 0; c < ds.channels; c++) {
       const start = (i * ds.channels + c) * plane;
       const m = means[c];
       const inv = 1 / stds[c];
-      for (let p = start; p < start + plane; p++) images[p] = (ds.images[p] - m) * inv;
+      for (let p = start; p < start + plane; p++) images[p] = (source[p] - m) * inv;
     }
   }
   return { ...ds, images };
@@ -183,11 +184,12 @@ export function permutePixels(ds: Dataset, permutation: Int32Array): Dataset {
     if (p < 0 || p >= plane || seen[p]) throw new Error('permutePixels: the permutation is not a bijection');
     seen[p] = 1;
   }
-  const images = new Float32Array(ds.images.length);
+  const source = ds.images;
+  const images = new Float32Array(source.length);
   const planes = ds.n * ds.channels;
   for (let q = 0; q < planes; q++) {
     const base = q * plane;
-    for (let p = 0; p < plane; p++) images[base + p] = ds.images[base + permutation[p]];
+    for (let p = 0; p < plane; p++) images[base + p] = source[base + permutation[p]];
   }
   return { ...ds, images };
 }

@@ -7,7 +7,7 @@
  * acts on the original image grid, before padding, so a padded permuted image keeps a plain border.
  */
 import { copyChannels, normalize, pad, permutePixels, selectClasses, splitTrainValid, type Dataset } from './dataset.ts';
-import type { Rng } from './rng.ts';
+import { Rng, deriveSeed } from './rng.ts';
 
 export interface Task {
   name: string;
@@ -81,4 +81,13 @@ export function makeTask(options: MakeTaskOptions): Task {
     inputShape: [train.channels, train.height, train.width],
     nClasses: classes.length,
   };
+}
+
+/** Purposes of the derived random streams, so that each use gets its own sequence. */
+export const RNG_PURPOSE_VALID = 1;
+export const RNG_PURPOSE_PERMUTATION = 2;
+
+/** Rng for one (seed, task index, purpose) stream: a task's data does not depend on the other tasks. */
+export function taskRng(seed: number, taskIndex: number, purpose: number): Rng {
+  return new Rng(deriveSeed(seed, taskIndex, purpose));
 }

@@ -10,7 +10,7 @@ import { MNIST_NORMALIZATION } from './mnist.ts';
 import { loadMnist } from './mnist-node.ts';
 import { findMaybeGzipped, loadIdxDataset } from './node-files.ts';
 import { Rng, deriveSeed } from './rng.ts';
-import { makeTask, type Normalization, type Task } from './task.ts';
+import { RNG_PURPOSE_PERMUTATION, RNG_PURPOSE_VALID, makeTask, taskRng, type Normalization, type Task } from './task.ts';
 
 /** Where Debian's `dataset-fashion-mnist` package installs the gzipped IDX files. */
 export const DEFAULT_FASHION_DIR = '/usr/share/datasets/fashion-mnist';
@@ -27,13 +27,8 @@ export interface BenchmarkOptions {
   validFraction?: number;
 }
 
-const PURPOSE_VALID = 1;
-const PURPOSE_PERMUTATION = 2;
-
-/** Rng for one (seed, task, purpose) stream. */
-export function taskRng(seed: number, taskIndex: number, purpose: number): Rng {
-  return new Rng(deriveSeed(seed, taskIndex, purpose));
-}
+const PURPOSE_VALID = RNG_PURPOSE_VALID;
+const PURPOSE_PERMUTATION = RNG_PURPOSE_PERMUTATION;
 
 function classSplitTasks(
   prefix: string,

@@ -1,0 +1,35 @@
+// The Node platform: Dawn through the npm package `webgpu`, kernels read from shaders/ on disk.
+// The only module that imports `webgpu` or Node built-ins for the runtime.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { create, globals } from 'webgpu';
+import { requestEngine, type Engine, type EngineOptions } from './engine.ts';
+import type { ShaderSource } from './shaders.ts';
+
+Object.assign(globalThis, globals);
+
+const shaderDir = fileURLToPath(new URL('../../shaders/', import.meta.url));
+const shaderCache = new Map<string, string>();
+
+export const nodeShaderSource: ShaderSource = (name) => {
+  let code = shaderCache.get(name);
+  if (code === undefined) {
+    try {
+      code = readFileSync(`${shaderDir}${name}.wgsl`, 'utf8');
+    } catch {
+      throw new Error(`no kernel named ${name}: ${shaderDir}${name}.wgsl does not exist`);
+    }
+    shaderCache.set(name, code);
+  }
+  return code;
+};
+
+export async function createEngine(options: EngineOptions & { powerPreference?: GPUPowerPreference } = {}): Promise<Engine> {
+  process.env.XDG_RUNTIME_DIR ??= '/tmp';
+  const gpu = create([]);
+  const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
+  if (!adapter) {
+    throw new Error('WebGPU found no adapter. On a machine without a GPU, install the Vulkan loader and Mesa >= 24 lavapipe: run `npm run setup` (as root on Debian it installs them), or see README "Requirements".');
+  }
+  return requestEngine(adapter, nodeShaderSource, gpu, options);
+}
