@@ -1,0 +1,123 @@
+// GEMM binding: C = op(A) · op(B) in the three forms HAT training needs, with a fusable epilogue.
+//
+//   nn: A M×K, B K×N  (backward dX = dY·W)      nt: A M×K, B N×K  (forward Y = X·Wᵀ)
+//   tn: A K×M, B K×N  (weight gradient dW = dYᵀ·X)
+//
+// Shaders: shaders/matmul.wgsl (register-block core, any adapter), shaders/matmul_sg.wgsl (CPU adapters
+// with subgroups: lanes own rows, the other operand is loaded once per subgroup and broadcast), a loader
+// (matmul_load_vec4 when both operands' contiguous dims are multiples of 4, else matmul_load_scalar) and
+// an epilogue (shaders/<epilogue.name>.wgsl defining epilogue(row, col, acc) -> f32).
+//
+// MEASURED (lavapipe, Mesa 25.0.7, 2 shared Zen cores, GFLOP/s, see the report at the end of this header)
+// are filled in below by the tuning harness .scratch/matmul/t1.ts.
+import type { Engine } from '../runtime/engine.ts';
+import { ShapeError } from '../runtime/errors.ts';
+import { empty, Tensor } from '../tensor.ts';
+
+export type MatmulForm = 'nn' | 'nt' | 'tn';
+
+export interface Epilogue {
+  /** shaders/<name>.wgsl, defining `fn epilogue(row: u32, col: u32, acc: f32) -> f32`. */
+  name: string;
+  /** Storage buffers bound from @binding(4) on. */
+  buffers: GPUBuffer[];
+  /** Up to 4 floats in params.epi_f. */
+  f?: number[];
+  /** Up to 4 u32 in params.epi_u. */
+  u?: number[];
+  /** WGSL override constants of the epilogue (e.g. RELU). */
+  constants?: Record<string, number | boolean>;
+  /** Unused by the cache key (constants and name already are); kept for callers that label variants. */
+  key?: string;
+}
+
+export interface MatmulOptions {
+  epilogue?: Epilogue;
+  /** Output tensor (M×N, f32) to write instead of allocating one. */
+  out?: Tensor;
+  /** Force a variant (tests, tuning). */
+  variant?: MatmulVariant;
+  /** Force the scalar loader even where vec4 loads are possible (tests). */
+  scalar?: boolean;
+}
+
+/** One kernel configuration: core shader, per-invocation block TM×TN, workgroup WX×WY invocations. */
+export interface MatmulVariant {
+  core: 'matmul' | 'matmul_sg';
+  tm: number;
+  tn: number;
+  wx: number;
+  wy: number;
+}
+
+const FORM_ID: Record<MatmulForm, number> = { nn: 0, nt: 1, tn: 2 };
+
+/** Output rows and columns covered by one workgroup. */
+export function variantTile(v: MatmulVariant): [number, number] {
+  if (v.core === 'matmul_sg') return [v.tm * v.wx, v.tn * (v.wx * v.wy / 8)];
+  return [v.tm * v.wy, v.tn * v.wx];
+}
+
+/** The variant used for a form on this engine's adapter. */
+export function chooseVariant(engine: Engine, form: MatmulForm): MatmulVariant {
+  if (engine.adapter.isCpu) {
+    if (form === 'tn') return { core: 'matmul', tm: 8, tn: 8, wx: 8, wy: 8 };
+    return { core: 'matmul', tm: 16, tn: 16, wx: 4, wy: 4 };
+  }
+  // Real GPUs: many threads, a small block each.
+  return { core: 'matmul', tm: 4, tn: 4, wx: 16, wy: 16 };
+}
+
+/** M, N, K of a product, or a ShapeError naming the shapes. */
+export function matmulDims(form: MatmulForm, a: Tensor, b: Tensor): [number, number, number] {
+  const op = `matmul ${form}`;
+  const [a0, a1] = a.dims2(op);
+  const [b0, b1] = b.dims2(op);
+  const [M, K] = form === 'tn' ? [a1, a0] : [a0, a1];
+  const [N, Kb] = form === 'nt' ? [b0, b1] : [b1, b0];
+  if (K !== Kb) throw new ShapeError(op, `inner dimensions differ: A [${a.shape.join(', ')}], B [${b.shape.join(', ')}]`);
+  return [M, N, K];
+}
+
+/** Records C = op(A)·op(B) (then the epilogue per element) and returns C (M×N). */
+export function matmul(engine: Engine, form: MatmulForm, a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+  a.assertAlive(`matmul ${form}`);
+  b.assertAlive(`matmul ${form}`);
+  const [M, N, K] = matmulDims(form, a, b);
+  const c = opts.out ?? empty(engine, [M, N], 'f32', `matmul ${form}`);
+  if (opts.out && (c.size !== M * N || c.dtype !== 'f32')) throw new ShapeError(`matmul ${form}`, `out is [${c.shape.join(', ')}] ${c.dtype}, expected [${M}, ${N}] f32`);
+  if (M === 0 || N === 0) return c;
+
+  const v = opts.variant ?? chooseVariant(engine, form);
+  // Contiguous dims: A's columns (K, or M for tn), B's columns (N, or K for nt).
+  const aCols = form === 'tn' ? M : K;
+  const bCols = form === 'nt' ? K : N;
+  const vec4 = !opts.scalar && aCols % 4 === 0 && bCols % 4 === 0;
+  const [bm, bn] = variantTile(v);
+  const tilesM = Math.ceil(M / bm), tilesN = Math.ceil(N / bn);
+  const epi = opts.epilogue ?? { name: 'epilogue_none', buffers: [] };
+
+  const params = new ArrayBuffer(48);
+  new Uint32Array(params, 0, 4).set([M, N, K, tilesN]);
+  new Float32Array(params, 16, 4).set((epi.f ?? []).slice(0, 4));
+  new Uint32Array(params, 32, 4).set((epi.u ?? []).slice(0, 4));
+
+  engine.dispatch({
+    label: `matmul ${form} ${M}x${N}x${K}${epi.name === 'epilogue_none' ? '' : ' +' + epi.name}`,
+    shader: {
+      name: v.core,
+      append: [vec4 ? 'matmul_load_vec4' : 'matmul_load_scalar', epi.name],
+      defines: { FORM: FORM_ID[form], TM: v.tm, TN: v.tn, WX: v.wx, WY: v.wy },
+      constants: epi.constants,
+    },
+    params,
+    buffers: [a.buffer, b.buffer, c.buffer, ...epi.buffers],
+    workgroups: engine.grid(tilesM * tilesN),
+  });
+  return c;
+}
+
+/** Bias (per output column, length N) plus optional ReLU, as a matmul epilogue. */
+export function biasReluEpilogue(bias: Tensor, relu = true): Epilogue {
+  return { name: 'epilogue_bias_relu', buffers: [bias.buffer], constants: { RELU: relu } };
+}
