@@ -19,14 +19,15 @@ export function writeBytes(dir: string, name: string, bytes: Uint8Array, gzip = 
 
 /** Asserts that fn throws an Error whose message contains every fragment. */
 export function throwsWith(fn: () => unknown, ...fragments: string[]): void {
+  let message: string | undefined;
   try {
     fn();
   } catch (err) {
-    const message = (err as Error).message;
-    for (const f of fragments) assert.ok(message.includes(f), `expected "${f}" in error: ${message}`);
-    return;
+    message = err instanceof Error ? err.message : String(err);
   }
-  assert.unreachable(`expected an error containing ${fragments.join(', ')}`);
+  // Asserted outside the try, so an assertion failure is never mistaken for the expected error.
+  if (message === undefined) return assert.unreachable(`expected an error, none was thrown (wanted: ${fragments.join(' | ')})`);
+  for (const f of fragments) assert.ok(message.includes(f), `expected "${f}" in error: ${message}`);
 }
 
 /** A CIFAR-10 record set: labels given, pixel byte p of record i = (i * 7 + p) % 256. */
