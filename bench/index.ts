@@ -1,0 +1,50 @@
+// Runs benchmark suites and writes the JSON the CLI promises:
+// { adapter, results: [ { suite, case, impl, medianMs, minMs, maxMs, gflops }, … ] }.
+import type { Engine } from '../src/runtime/engine.ts';
+import { benchMatmul, matmulCases } from './matmul.ts';
+import { formatTable, ratios, type BenchRow, type MeasureOptions } from './harness.ts';
+
+export const SUITES = ['matmul'] as const;
+export type Suite = (typeof SUITES)[number];
+
+export interface BenchOptions {
+  suites: Suite[];
+  peers: boolean;
+  quick: boolean;
+  log: (line: string) => void;
+}
+
+export interface BenchReport {
+  adapter: { vendor: string; architecture: string; description: string };
+  date: string;
+  results: BenchRow[];
+}
+
+export async function runBenchmarks(engine: Engine, o: BenchOptions): Promise<BenchReport> {
+  const measureOpts: MeasureOptions = o.quick ? { warmup: 1, minIterations: 3, minTotalMs: 300, maxIterations: 10 } : { warmup: 2, minIterations: 5, minTotalMs: 1500, maxIterations: 30 };
+  const results: BenchRow[] = [];
+  for (const suite of o.suites) {
+    o.log(`suite ${suite}`);
+    if (suite === 'matmul') {
+      const cases = matmulCases(o.quick);
+      results.push(...(await benchMatmul(engine, cases, measureOpts, o.log)));
+      if (o.peers) {
+        const { benchTfjsMatmul } = await import('./peers/tfjs.ts');
+        results.push(...(await benchTfjsMatmul(cases, measureOpts, o.log)));
+      }
+    }
+  }
+  const a = engine.adapter;
+  return { adapter: { vendor: a.vendor, architecture: a.architecture, description: a.description }, date: new Date().toISOString(), results };
+}
+
+export function summarize(report: BenchReport): string {
+  const lines = [formatTable(report.results)];
+  const r = ratios(report.results, [
+    ['tfjs-webgpu', 'webgpu-hat', 'webgpu-hat speed-up over tfjs-webgpu'],
+    ['webgpu-hat-unfused', 'webgpu-hat', 'fused speed-up over unfused'],
+    ['webgpu-hat', 'webgpu-hat-plain', 'HAT cost over the plain layer'],
+  ]);
+  if (r.length) lines.push('', ...r);
+  return lines.join('\n');
+}

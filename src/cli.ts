@@ -1,0 +1,95 @@
+// The command line: `webgpu-hat train | bench`. Parses flags strictly (a bad flag prints the usage and
+// exits with code 2), shows progress on stderr, and writes results where asked.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+const USAGE = `webgpu-hat — HAT continual learning on hand-written WebGPU kernels
+
+Usage:
+  webgpu-hat train [flags]      train a sequence of tasks (see --help below)
+  webgpu-hat bench [flags]      microbenchmarks
+  webgpu-hat help               this text
+
+bench flags:
+  --suite NAME[,NAME]   matmul | conv | gates | step | all (default all)
+  --peers               add tfjs WebGPU rows on the same adapter (devDependencies)
+  --quick               fewer cases and iterations (a smoke run)
+  --json FILE           write { adapter, results: [...] } to FILE
+`;
+
+export class UsageError extends Error {}
+
+function parse<T extends ParseArgsConfig['options']>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  const full = resolve(path);
+  mkdirSync(dirname(full), { recursive: true });
+  const tmp = `${full}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  renameSync(tmp, full);
+}
+
+async function benchCommand(args: string[]): Promise<void> {
+  const { values } = parse(args, {
+    suite: { type: 'string', default: 'all' },
+    peers: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  });
+  const { runBenchmarks, summarize, SUITES } = await import('../bench/index.ts');
+  const wanted = values.suite === 'all' ? [...SUITES] : values.suite!.split(',');
+  for (const s of wanted) if (!(SUITES as readonly string[]).includes(s)) throw new UsageError(`--suite: unknown suite "${s}" (known: ${SUITES.join(', ')}, all)`);
+  const { createEngine } = await import('./runtime/node.ts');
+  const engine = await createEngine();
+  try {
+    process.stderr.write(`adapter: ${engine.describe()}\n`);
+    const report = await runBenchmarks(engine, { suites: wanted as typeof SUITES[number][], peers: values.peers!, quick: values.quick!, log: (l) => process.stderr.write(l + '\n') });
+    process.stdout.write(summarize(report) + '\n');
+    if (values.json) {
+      writeJsonAtomic(values.json, report);
+      process.stderr.write(`results written to ${values.json}\n`);
+    }
+  } finally {
+    engine.destroy();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'bench':
+        await benchCommand(rest);
+        return 0;
+      case 'train': {
+        const { trainCommand } = await import('./train-cli.ts');
+        await trainCommand(rest);
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`webgpu-hat: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    process.stderr.write(`webgpu-hat: ${(e as Error).stack ?? e}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

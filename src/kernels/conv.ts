@@ -1,0 +1,241 @@
+// conv2d kernels (NCHW input, OIHW weight): forward with an epilogue hook, input gradient (gather form),
+// weight gradient (GEMM over N·OH·OW, with its own epilogue hook and an optional split reduction), bias
+// gradient. All are implicit GEMMs with a register block per invocation (see shaders/conv2d*.wgsl).
+//
+// Measured on lavapipe (Mesa 25.0.7, 2 shared Zen 3 cores; noisy ±25 %), AlexNet-HAT shapes at batch 64,
+// GFLOP/s = 2·N·O·OH·OW·C·KH·KW / time, median of timed repeats, `node --import tsx .scratch/conv/bench.ts`:
+//   MEASUREMENTS
+import type { Engine } from '../runtime/engine.ts';
+import { ShapeError } from '../runtime/errors.ts';
+import { empty, type Tensor } from '../tensor.ts';
+
+export interface Conv2dOptions {
+  /** [sh, sw] or one number for both; default 1. */
+  stride?: number | readonly [number, number];
+  /** Symmetric zero padding [ph, pw] or one number; default 0. */
+  padding?: number | readonly [number, number];
+}
+
+/** Everything a conv2d kernel needs to know about its shapes. */
+export interface Conv2dGeometry {
+  n: number; c: number; h: number; w: number;
+  o: number; kh: number; kw: number;
+  sh: number; sw: number; ph: number; pw: number;
+  oh: number; ow: number;
+}
+
+/**
+ * A fused epilogue: a snippet in shaders/ defining `epilogue(...) -> f32`, its extra storage buffers
+ * (bound from @binding(4) on), override constants, and the spare `epi_f` / `epi_u` params fields.
+ */
+export interface ConvEpilogue {
+  shader: string;
+  buffers?: GPUBuffer[];
+  constants?: Record<string, number | boolean>;
+  f?: readonly number[];
+  u?: readonly number[];
+}
+
+/** Register block and workgroup size of a conv kernel (rows: channels, cols: pixels or c·kh·kw). */
+export interface ConvTile {
+  /** output (forward, dW) or input (dX) channels per invocation */
+  rows: number;
+  /** pixels (forward, dX) or flattened (c, kh, kw) (dW) per invocation */
+  cols: number;
+  /** invocations per workgroup */
+  wg: number;
+}
+
+function pair(v: number | readonly [number, number] | undefined, dflt: number, what: string): [number, number] {
+  const p: [number, number] = v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  if (!p.every((x) => Number.isInteger(x) && x >= 0)) throw new RangeError(`conv2d: ${what} must be non-negative integers, got ${String(v)}`);
+  return p;
+}
+
+/** Shapes of a convolution of x [N, C, H, W] by w [O, C, KH, KW]; throws a ShapeError when they do not fit. */
+export function conv2dGeometry(xShape: readonly number[], wShape: readonly number[], opts: Conv2dOptions = {}): Conv2dGeometry {
+  if (xShape.length !== 4) throw new ShapeError('conv2d', `input must be [N, C, H, W], got [${xShape.join(', ')}]`);
+  if (wShape.length !== 4) throw new ShapeError('conv2d', `weight must be [O, C, KH, KW], got [${wShape.join(', ')}]`);
+  const [n, c, h, w] = xShape as [number, number, number, number];
+  const [o, c2, kh, kw] = wShape as [number, number, number, number];
+  if (c !== c2) throw new ShapeError('conv2d', `input has ${c} channels, weight [${wShape.join(', ')}] expects ${c2}`);
+  const [sh, sw] = pair(opts.stride, 1, 'stride');
+  const [ph, pw] = pair(opts.padding, 0, 'padding');
+  if (sh < 1 || sw < 1) throw new RangeError(`conv2d: stride must be >= 1, got [${sh}, ${sw}]`);
+  const oh = Math.floor((h + 2 * ph - kh) / sh) + 1;
+  const ow = Math.floor((w + 2 * pw - kw) / sw) + 1;
+  if (oh < 1 || ow < 1 || kh < 1 || kw < 1) throw new ShapeError('conv2d', `kernel ${kh}×${kw} does not fit input ${h}×${w} with padding [${ph}, ${pw}]`);
+  return { n, c, h, w, o, kh, kw, sh, sw, ph, pw, oh, ow };
+}
+
+/** Multiply-adds ×2 of one pass (forward, dX and dW all do the same count). */
+export function conv2dFlops(g: Conv2dGeometry): number {
+  return 2 * g.n * g.o * g.oh * g.ow * g.c * g.kh * g.kw;
+}
+
+function overrides(g: Conv2dGeometry): Record<string, number> {
+  return { KH: g.kh, KW: g.kw, SH: g.sh, SW: g.sw, PH: g.ph, PW: g.pw };
+}
+
+function convParams(g: Conv2dGeometry, tiles: number, extra: readonly number[], epi?: ConvEpilogue): ArrayBuffer {
+  const buf = new ArrayBuffer(96);
+  const u = new Uint32Array(buf);
+  u.set([g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, tiles]);
+  u.set(extra.slice(0, 4), 8);
+  const at = extra.length > 0 ? 12 : 8; // the params struct has 8 or 12 u32 before epi_f
+  if (epi?.f) new Float32Array(buf, at * 4, 4).set(epi.f.slice(0, 4));
+  if (epi?.u) u.set(epi.u.slice(0, 4), at + 4);
+  return buf.slice(0, (at + 8) * 4);
+}
+
+/** Invocations per workgroup: big workgroups when there is plenty of work, else small ones so both cores get some. */
+function pickWg(invocations: number): number {
+  return invocations >= 64 * 16 ? 64 : invocations >= 32 * 8 ? 32 : 8;
+}
+
+export const FORWARD_TILE = { rows: 8, cols: 8 };
+export const BWD_INPUT_TILE = { rows: 8, cols: 8 };
+export const BWD_WEIGHT_TILE = { rows: 8, cols: 8 };
+
+function tileFor(def: { rows: number; cols: number }, tile: Partial<ConvTile> | undefined, invocations: (rows: number, cols: number) => number): ConvTile {
+  const rows = tile?.rows ?? def.rows, cols = tile?.cols ?? def.cols;
+  return { rows, cols, wg: tile?.wg ?? pickWg(invocations(rows, cols)) };
+}
+
+function check(t: Tensor, op: string, shape: readonly number[]): void {
+  t.assertAlive(op);
+  if (t.dtype !== 'f32') throw new TypeError(`${op}: tensor ${t.label} is ${t.dtype}, expected f32`);
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) throw new ShapeError(op, `expected [${shape.join(', ')}], got [${t.shape.join(', ')}]`);
+}
+
+export interface Conv2dForwardOptions extends Conv2dOptions {
+  /** Defaults to conv2d_epilogue_none (no bias). */
+  epilogue?: ConvEpilogue;
+  tile?: Partial<ConvTile>;
+  out?: Tensor;
+}
+
+/** y = epilogue(conv2d(x, w)), y [N, O, OH, OW]. */
+export function conv2dForward(x: Tensor, w: Tensor, opts: Conv2dForwardOptions = {}): Tensor {
+  const g = conv2dGeometry(x.shape, w.shape, opts);
+  check(x, 'conv2d', x.shape);
+  check(w, 'conv2d', w.shape);
+  const engine = x.engine;
+  const P = g.n * g.oh * g.ow;
+  const t = tileFor(FORWARD_TILE, opts.tile, (r, c) => Math.ceil(g.o / r) * Math.ceil(P / c));
+  const tilesP = Math.ceil(P / t.cols);
+  const invocations = tilesP * Math.ceil(g.o / t.rows);
+  const y = opts.out ?? empty(engine, [g.n, g.o, g.oh, g.ow], 'f32', 'conv2d');
+  if (opts.out) check(y, 'conv2d out', [g.n, g.o, g.oh, g.ow]);
+  const epi = opts.epilogue ?? { shader: 'conv2d_epilogue_none' };
+  engine.dispatch({
+    label: `conv2d ${shapeLabel(g)} ${epi.shader}`,
+    shader: { name: 'conv2d', append: [epi.shader], defines: { TO: t.rows, TP: t.cols, WG: t.wg }, constants: { ...overrides(g), ...epi.constants } },
+    params: convParams(g, tilesP, [], epi),
+    buffers: [x.buffer, w.buffer, y.buffer, ...(epi.buffers ?? [])],
+    workgroups: engine.grid(Math.ceil(invocations / t.wg)),
+  });
+  return y;
+}
+
+/** y = conv2d(x, w) + b, optionally followed by ReLU, in one pass (conv2d_epilogue_bias_relu). */
+export function conv2dBiasRelu(x: Tensor, w: Tensor, b: Tensor, opts: Conv2dOptions & { relu?: boolean; tile?: Partial<ConvTile>; out?: Tensor } = {}): Tensor {
+  check(b, 'conv2d bias', [w.shape[0]!]);
+  return conv2dForward(x, w, { ...opts, epilogue: { shader: 'conv2d_epilogue_bias_relu', buffers: [b.buffer], constants: { RELU: opts.relu ?? false } } });
+}
+
+function shapeLabel(g: Conv2dGeometry): string {
+  return `[${g.n}x${g.c}x${g.h}x${g.w}]*[${g.o}x${g.c}x${g.kh}x${g.kw}] s${g.sh},${g.sw} p${g.ph},${g.pw}`;
+}
+
+/** dX [N, C, H, W] from dY [N, O, OH, OW] and w [O, C, KH, KW]. */
+export function conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: readonly number[], opts: Conv2dOptions & { tile?: Partial<ConvTile>; out?: Tensor } = {}): Tensor {
+  const g = conv2dGeometry(xShape, w.shape, opts);
+  check(dy, 'conv2d backward input', [g.n, g.o, g.oh, g.ow]);
+  check(w, 'conv2d backward input', w.shape);
+  const engine = dy.engine;
+  const Q = g.n * g.h * g.w;
+  const t = tileFor(BWD_INPUT_TILE, opts.tile, (r, c) => Math.ceil(g.c / r) * Math.ceil(Q / c));
+  const tilesQ = Math.ceil(Q / t.cols);
+  const invocations = tilesQ * Math.ceil(g.c / t.rows);
+  const dx = opts.out ?? empty(engine, [g.n, g.c, g.h, g.w], 'f32', 'conv2d dX');
+  if (opts.out) check(dx, 'conv2d dX out', [g.n, g.c, g.h, g.w]);
+  engine.dispatch({
+    label: `conv2d dX ${shapeLabel(g)}`,
+    shader: { name: 'conv2d_bwd_input', defines: { TC: t.rows, TQ: t.cols, WG: t.wg }, constants: overrides(g) },
+    params: convParams(g, tilesQ, []),
+    buffers: [dy.buffer, w.buffer, dx.buffer],
+    workgroups: engine.grid(Math.ceil(invocations / t.wg)),
+  });
+  return dx;
+}
+
+export interface Conv2dBackwardWeightOptions extends Conv2dOptions {
+  /** Defaults to conv2d_bwd_weight_epilogue_none; receives (o, c, kh·KW + kw, acc). */
+  epilogue?: ConvEpilogue;
+  tile?: Partial<ConvTile>;
+  /** Slices of the N·OH·OW reduction (default: enough to give both cores work). */
+  split?: number;
+  out?: Tensor;
+}
+
+/** dW [O, C, KH, KW] = epilogue(Σ_{n,oh,ow} dY ⊗ X-window). */
+export function conv2dBackwardWeight(dy: Tensor, x: Tensor, wShape: readonly number[], opts: Conv2dBackwardWeightOptions = {}): Tensor {
+  const g = conv2dGeometry(x.shape, wShape, opts);
+  check(dy, 'conv2d backward weight', [g.n, g.o, g.oh, g.ow]);
+  check(x, 'conv2d backward weight', x.shape);
+  const engine = dy.engine;
+  const CKK = g.c * g.kh * g.kw;
+  const P = g.n * g.oh * g.ow;
+  const rows = opts.tile?.rows ?? BWD_WEIGHT_TILE.rows, cols = opts.tile?.cols ?? BWD_WEIGHT_TILE.cols;
+  const tilesK = Math.ceil(CKK / cols);
+  const tilesOK = tilesK * Math.ceil(g.o / rows);
+  // Split the reduction when there are too few tiles to occupy the cores (≥ 64 invocations) and it is long.
+  const split = Math.max(1, Math.min(opts.split ?? (tilesOK >= 256 ? 1 : Math.ceil(256 / tilesOK)), Math.ceil(P / 64)));
+  const wg = opts.tile?.wg ?? pickWg(tilesOK * split);
+  const dw = opts.out ?? empty(engine, [g.o, g.c, g.kh, g.kw], 'f32', 'conv2d dW');
+  if (opts.out) check(dw, 'conv2d dW out', [g.o, g.c, g.kh, g.kw]);
+  const epi = opts.epilogue ?? { shader: 'conv2d_bwd_weight_epilogue_none' };
+  const partial = split > 1 ? empty(engine, [split, g.o, CKK], 'f32', 'conv2d dW partials') : null;
+  engine.dispatch({
+    label: `conv2d dW ${shapeLabel(g)}${split > 1 ? ` split ${split}` : ''}`,
+    shader: {
+      name: 'conv2d_bwd_weight', append: [partial ? 'conv2d_bwd_weight_epilogue_none' : epi.shader],
+      defines: { TO: rows, TK: cols, WG: wg, PARTIAL: partial !== null }, constants: { ...overrides(g), ...(partial ? {} : epi.constants) },
+    },
+    params: convParams(g, tilesK, [split, tilesOK, 0, 0], partial ? undefined : epi),
+    buffers: [dy.buffer, x.buffer, (partial ?? dw).buffer, ...(partial ? [] : epi.buffers ?? [])],
+    workgroups: engine.grid(Math.ceil((tilesOK * split) / wg)),
+  });
+  if (partial) {
+    const count = g.o * CKK;
+    engine.dispatch({
+      label: `conv2d dW reduce ${split}x${count}`,
+      shader: { name: 'conv2d_bwd_weight_reduce', append: [epi.shader], constants: epi.constants },
+      params: convParams(g, tilesK, [split, tilesOK, g.kh * g.kw, count], epi),
+      buffers: [partial.buffer, partial.buffer, dw.buffer, ...(epi.buffers ?? [])],
+      workgroups: engine.grid(Math.ceil(count / 64)),
+    });
+    partial.dispose(); // returns to the pool; reuse is ordered after this batch's work
+  }
+  return dw;
+}
+
+/** db [O] = Σ_{n, oh, ow} dY[n, o, oh, ow]. */
+export function conv2dBackwardBias(dy: Tensor, out?: Tensor): Tensor {
+  if (dy.shape.length !== 4) throw new ShapeError('conv2d backward bias', `dY must be [N, O, OH, OW], got [${dy.shape.join(', ')}]`);
+  dy.assertAlive('conv2d backward bias');
+  const [n, o, oh, ow] = dy.shape as [number, number, number, number];
+  const engine = dy.engine;
+  const db = out ?? empty(engine, [o], 'f32', 'conv2d db');
+  engine.dispatch({
+    label: `conv2d db [${dy.shape.join('x')}]`,
+    shader: { name: 'conv2d_bwd_bias' },
+    params: new Uint32Array([n, o, oh * ow, 0]),
+    buffers: [dy.buffer, db.buffer],
+    workgroups: engine.grid(Math.ceil(o / 8)),
+  });
+  return db;
+}
+
+export type { Engine };
