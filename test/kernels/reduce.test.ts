@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getEngine, randomArray, upload, assertClose } from '../helpers.ts';
-import { reduce, sumAll, meanAll, maxAll, sumOverRows, sumOverCols, sumPerChannel, sumToShape, broadcastGrad, planStage, type ReduceOp } from '../../src/kernels/reduce.ts';
+import { reduce, sumAll, meanAll, maxAll, sumOverRows, sumOverCols, sumPerChannel, sumToShape, broadcastGrad, planStage, dispatchStage, REDUCE_SPECS, type ReduceOp } from '../../src/kernels/reduce.ts';
 import { reduceRef, absSumRef, sumToShapeRef } from '../reference/reduce.ts';
 import { fill } from '../../src/kernels/elementwise.ts';
 
@@ -85,9 +85,9 @@ test('any axis set of a 4-D tensor, including multi-pass patterns, keepDims shap
 
 test('two-stage sums past 65,535 workgroups; deterministic bit for bit', async () => {
   const engine = await getEngine();
-  const n = 256 * 16 * 70_000 + 5; // over 65,535 tree workgroups in the first stage
+  const n = (1 << 24) + 5; // 4,097 partials, then a second stage
   const plan = planStage({ O: 1, A: 1, K: 1, C: n });
-  assert.ok(plan.P > 65_535, `P ${plan.P}`);
+  assert.ok(plan.P > 4096, `P ${plan.P}`);
   const ones = fill(engine, [n], 1);
   const a = sumAll(ones), b = sumAll(ones);
   const va = await a.item(), vb = await b.item();
@@ -102,6 +102,14 @@ test('two-stage sums past 65,535 workgroups; deterministic bit for bit', async (
   for (let i = 0; i < cols; i++) if (d[i] !== 1) wrong++;
   assert.is(wrong, 0);
   for (const u of [ones, a, b, t, r]) u.dispose();
+  // The tree kernel on a folded grid: 70,001 one-element chunks (more than 65,535 workgroups).
+  const m = 70_001;
+  const xs = Float32Array.from(randomArray(m, 11));
+  const xt = upload(engine, xs, [m]);
+  const part = fill(engine, [m], -1);
+  dispatchStage(engine, REDUCE_SPECS.sum, { O: 1, A: 1, K: 1, C: m }, { variant: 'tree', P: m, chunk: 1 }, xt.buffer, part.buffer, 0, false, 1, 'folded');
+  assertClose(await part.float32(), xs, 'tree on a folded grid', { rtol: 0, atol: 0 });
+  xt.dispose(); part.dispose();
   // Random data twice: same bits.
   const x = upload(engine, Float32Array.from(randomArray(1_000_003, 5)), [1_000_003]);
   const s1 = await sumAll(x).item(), s2 = await sumAll(x).item();
