@@ -85,9 +85,9 @@ test('any axis set of a 4-D tensor, including multi-pass patterns, keepDims shap
 
 test('two-stage sums past 65,535 workgroups; deterministic bit for bit', async () => {
   const engine = await getEngine();
-  const n = (1 << 24) + 5; // 4,097 partials, then a second stage
+  const n = (1 << 24) - 3; // 4,096 partials, then more stages (exact in float32)
   const plan = planStage({ O: 1, A: 1, K: 1, C: n });
-  assert.ok(plan.P > 4096, `P ${plan.P}`);
+  assert.ok(plan.P >= 4096, `P ${plan.P}`);
   const ones = fill(engine, [n], 1);
   const a = sumAll(ones), b = sumAll(ones);
   const va = await a.item(), vb = await b.item();
