@@ -1,0 +1,61 @@
+// HAT's differentiable ops: a gated linear layer and a gated conv layer (pre-pool), each recorded on the
+// tape as one op whose backward does HAT's work — the gate's and ReLU/dropout's gradient, the embedding
+// gradient reduced over the batch, and the weight/bias gradients already conditioned by the masks of
+// earlier tasks. `fused` picks the fused kernels or their unfused twins (same op structure, primitive
+// kernels), so the two paths differ only in kernels and must agree in numbers.
+import { record } from '../autograd.ts';
+import type { Tensor } from '../tensor.ts';
+import { matmul } from '../kernels/matmul.ts';
+import { conv2dBackwardInput } from '../kernels/conv.ts';
+import * as hat from '../kernels/hat.ts';
+
+export interface HatGateConfig {
+  /** Task embedding row e_t [units]. */
+  embedding: Tensor;
+  /** Gate temperature s (annealed in training, smax in evaluation). */
+  s: number;
+  /** Dropout probability before the gate (0 in evaluation). */
+  dropout: number;
+  /** Seed of this layer's dropout mask for this step. */
+  seed: number;
+  /** Cumulative mask of earlier tasks for this layer's units (null on the first task). */
+  maskPost: Tensor | null;
+  /** Cumulative mask of the layer feeding this one (null for the first gated layer or the first task). */
+  maskPre: Tensor | null;
+  /** For a fc layer fed by a flattened conv: spatial positions per channel of maskPre. */
+  preRepeat?: number;
+  fused: boolean;
+}
+
+/** h = dropout(relu(x·Wᵀ + b)) · sigmoid(s·e_t), with HAT's conditioned backward. x [B, in], W [out, in]. */
+export function hatLinear(x: Tensor, w: Tensor, b: Tensor, g: HatGateConfig): Tensor {
+  const gate = { embedding: g.embedding, s: g.s };
+  const drop = { p: g.dropout, seed: g.seed };
+  const h = g.fused ? hat.hatLinearForward(x, w, b, gate, drop) : hat.hatLinearForwardUnfused(x, w, b, gate, drop);
+  return record(h, g.fused ? 'hatLinear' : 'hatLinear(unfused)', [x, w, b, g.embedding], (gradH) => {
+    const back = g.fused ? hat.hatGateBackward(gradH, h, gate, g.dropout, g.maskPost, 1) : hat.hatGateBackwardUnfused(gradH, h, gate, g.dropout, g.maskPost, 1);
+    const dW = g.fused
+      ? hat.hatLinearWeightGrad(back.dz, x, g.maskPost, g.maskPre, g.preRepeat ?? 1)
+      : hat.hatLinearWeightGradUnfused(back.dz, x, g.maskPost, g.maskPre, g.preRepeat ?? 1);
+    const dX = x.requiresGrad ? matmul(x.engine, 'nn', back.dz, w) : null;
+    back.dz.dispose();
+    return [dX, dW, back.dBias, back.dEmbedding];
+  });
+}
+
+/** h = dropout(relu(conv(x) + b)) · sigmoid(s·e_t) per channel, before the 2×2 max-pool. */
+export function hatConv2d(x: Tensor, w: Tensor, b: Tensor, g: HatGateConfig, conv: { stride?: number; padding?: number } = {}): Tensor {
+  const gate = { embedding: g.embedding, s: g.s };
+  const drop = { p: g.dropout, seed: g.seed };
+  const h = g.fused ? hat.hatConvForward(x, w, b, gate, drop, conv) : hat.hatConvForwardUnfused(x, w, b, gate, drop, conv);
+  const spatial = h.shape[2]! * h.shape[3]!;
+  return record(h, g.fused ? 'hatConv2d' : 'hatConv2d(unfused)', [x, w, b, g.embedding], (gradH) => {
+    const back = g.fused ? hat.hatGateBackward(gradH, h, gate, g.dropout, g.maskPost, spatial) : hat.hatGateBackwardUnfused(gradH, h, gate, g.dropout, g.maskPost, spatial);
+    const dW = g.fused
+      ? hat.hatConvWeightGrad(back.dz, x, g.maskPost, g.maskPre, conv)
+      : hat.hatConvWeightGradUnfused(back.dz, x, g.maskPost, g.maskPre, conv);
+    const dX = x.requiresGrad ? conv2dBackwardInput(back.dz, w, x.shape, conv) : null;
+    back.dz.dispose();
+    return [dX, dW, back.dBias, back.dEmbedding];
+  });
+}
