@@ -33,7 +33,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   lse_out[b] = lse;
   let y = labels[b];
   if (y < 0 || u32(y) >= N) {
-    row_loss[b] = bitcast<f32>(0x7fc00000u);
+    // The NaN pattern comes through a runtime value: a constant NaN is a WGSL compile error.
+    row_loss[b] = bitcast<f32>(0x7fc00000u | params._pad0);
   } else {
     row_loss[b] = lse - logits[base + u32(y)];
   }
