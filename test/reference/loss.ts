@@ -27,3 +27,52 @@ export function argmaxRef(x: ArrayLike<number>, B: number, N: number): Int32Arra
   }
   return out;
 }
+
+// ---- Gradient check shared by the op tests (test/ops/*.test.ts) ----
+import type { Engine } from '../../src/runtime/engine.ts';
+import { tensor, tidy, type Tensor } from '../../src/tensor.ts';
+import { backward, noGrad, parameter } from '../../src/autograd.ts';
+import { finiteDifference, randomArray, assertClose } from '../helpers.ts';
+import { mul } from '../../src/ops/elementwise.ts';
+import { sum } from '../../src/ops/reduce.ts';
+
+export interface GradInput { data: Float64Array; shape: number[]; dtype?: 'f32' | 'i32'; grad?: boolean }
+
+/**
+ * Checks d/dx of L = Σ f(inputs) ⊙ w (w fixed random weights) from backward() against central finite
+ * differences of the same GPU forward (float32), at up to `maxIndices` indices of each input.
+ */
+export async function gradCheck(engine: Engine, what: string, inputs: GradInput[], f: (ts: Tensor[]) => Tensor, { eps = 1e-2, rtol = 2e-2, atol = 2e-3, maxIndices = 24 } = {}): Promise<void> {
+  const outShape = tidy(() => noGrad(() => f(inputs.map((x) => tensor(engine, x.data, x.shape, x.dtype ?? 'f32'))).shape));
+  const wn = outShape.reduce((a, b) => a * b, 1);
+  const w = randomArray(wn, 1234 + wn, 0.5, 1.5);
+  const lossOf = (ts: Tensor[]) => sum(mul(f(ts), tensor(engine, w, outShape)));
+
+  const params = inputs.map((x) => {
+    const t = tensor(engine, x.data, x.shape, x.dtype ?? 'f32');
+    return x.grad === false || x.dtype === 'i32' ? t : parameter(t);
+  });
+  tidy(() => backward(lossOf(params)));
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i]!;
+    if (x.grad === false || x.dtype === 'i32') continue;
+    const analytic = await params[i]!.grad!.float32();
+    const n = x.data.length;
+    const step = Math.max(1, Math.floor(n / maxIndices));
+    const indices = [...Array(Math.min(n, maxIndices)).keys()].map((k) => (k * step + (k % 3)) % n);
+    const numeric = await finiteDifference(async (xi) => {
+      const v = await tidy(() => noGrad(() => lossOf(inputs.map((y, j) => tensor(engine, j === i ? xi : y.data, y.shape, y.dtype ?? 'f32'))))).item();
+      return v;
+    }, Float64Array.from(x.data), eps, indices);
+    assertClose(indices.map((k) => analytic[k]!), indices.map((k) => numeric[k]!), `${what}: d/d input ${i}`, { rtol, atol });
+  }
+  for (const p of params) p.dispose();
+}
+
+/** n distinct values in [lo, hi), spaced (hi - lo)/n apart in a scrambled order: safe for max/relu kinks. */
+export function spacedArray(n: number, lo = -2, hi = 2, seed = 1): Float64Array {
+  const perm = Array.from({ length: n }, (_, i) => i);
+  const r = randomArray(n, seed);
+  perm.sort((a, b) => r[a]! - r[b]!);
+  return Float64Array.from(perm, (k) => lo + ((k + 0.5) * (hi - lo)) / n);
+}
