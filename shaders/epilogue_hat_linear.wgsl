@@ -1,0 +1,14 @@
+// Matmul epilogue of HAT's gated linear forward ('nt': row = sample, col = unit):
+//   h = dropout(relu(acc + bias[col])) · σ(s · e[col])
+// bias at binding 4, the task embedding e at binding 5. params.epi_f = (s, p, 1/(1−p), 0), params.epi_u =
+// (seed, dropout on, 0, 0); the dropout draw is dropout_keep(seed, row·N + col, p), the same as the dropout
+// kernel's on the [B, N] output. Appended before it: hat_common (hat_sigmoid), dropout_hash (dropout_keep).
+@group(0) @binding(4) var<storage, read> epi_bias: array<f32>;
+@group(0) @binding(5) var<storage, read> epi_emb: array<f32>;
+fn epilogue(row: u32, col: u32, acc: f32) -> f32 {
+  var v = max(acc + epi_bias[col], 0.0);
+  if (params.epi_u.y != 0u) {
+    v = select(0.0, v * params.epi_f.z, dropout_keep(params.epi_u.x, row * params.n + col, params.epi_f.y));
+  }
+  return v * hat_sigmoid(params.epi_f.x * epi_emb[col]);
+}
