@@ -3,11 +3,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { UsageError } from './usage-error.ts';
+import { TRAIN_USAGE } from './train-cli.ts';
 
 const USAGE = `webgpu-hat — HAT continual learning on hand-written WebGPU kernels
 
 Usage:
-  webgpu-hat train [flags]      train a sequence of tasks (see --help below)
+  webgpu-hat train [flags]      train a sequence of tasks (flags below)
   webgpu-hat bench [flags]      microbenchmarks
   webgpu-hat help               this text
 
@@ -18,7 +20,6 @@ bench flags:
   --json FILE           write { adapter, results: [...] } to FILE
 `;
 
-export class UsageError extends Error {}
 
 function parse<T extends ParseArgsConfig['options']>(args: string[], options: T) {
   try {
@@ -77,14 +78,14 @@ async function main(argv: string[]): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(USAGE);
+        process.stdout.write(USAGE + '\n' + TRAIN_USAGE);
         return command === undefined ? 2 : 0;
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`webgpu-hat: ${e.message}\n\n${USAGE}`);
+      process.stderr.write(`webgpu-hat: ${e.message}\n\n${USAGE}\n${TRAIN_USAGE}`);
       return 2;
     }
     process.stderr.write(`webgpu-hat: ${(e as Error).stack ?? e}\n`);

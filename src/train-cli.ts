@@ -1,5 +1,169 @@
-// Placeholder replaced by the HAT issue's trainer command.
-import { UsageError } from './cli.ts';
-export async function trainCommand(_args: string[]): Promise<void> {
-  throw new UsageError('train is not available yet');
+// `webgpu-hat train`: builds the task sequence, trains, shows progress on stderr, prints the accuracy
+// matrix and writes the results JSON.
+import { parseArgs } from 'node:util';
+import { writeFileSync, renameSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from './usage-error.ts';
+import { DEFAULT_CONFIG, Trainer, type TrainConfig, type TrainResult } from './hat/trainer.ts';
+import type { Task } from './data/task.ts';
+
+export const TRAIN_USAGE = `webgpu-hat train [flags]
+  --benchmark NAME|FILE  split-mnist (default) | mnist2 | pmnist | split-fashion | mnist-fashion | a task-sequence JSON file
+  --approach NAME        hat (default) | sgd (plain fine-tuning, no gates: the forgetting control)
+  --net NAME             mlp (default) | alexnet (32×32 inputs)
+  --hidden N[,N]         MLP hidden widths (default 400,400 for the quick preset; the paper: 2000,2000)
+  --epochs N             epochs per task (default 5; the paper: up to 200 with early stopping)
+  --batch N              batch size (default 64)
+  --lr X                 learning rate (default 0.05; divided by 3 after 5 epochs without improvement)
+  --smax X               largest gate temperature (default 400)
+  --c X                  regulariser weight (default 0.75)
+  --clip X               gradient-norm clipping (default 10000)
+  --tasks N              pmnist: number of permutations (default 10)
+  --fashion-dir DIR      folder of Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)
+  --seed N               seed of splits, shuffles, init and dropout (default 0)
+  --unfused              use the unfused kernels (same numbers, more passes)
+  --paper                the reference preset: --hidden 2000,2000 --epochs 200 (early stopping decides)
+  --out FILE             results JSON (default results/<benchmark>-<approach>-seed<seed>.json)
+`;
+
+function intFlag(name: string, v: string | undefined, fallback: number, min = 1): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name}: expected an integer ≥ ${min}, got "${v}"`);
+  return n;
+}
+
+function numFlag(name: string, v: string | undefined, fallback: number, positive = true): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || (positive && n <= 0)) throw new UsageError(`--${name}: expected a ${positive ? 'positive ' : ''}number, got "${v}"`);
+  return n;
+}
+
+export interface TrainArgs {
+  benchmark: string;
+  config: TrainConfig;
+  tasks: number;
+  fashionDir?: string;
+  out: string;
+}
+
+export function parseTrainArgs(args: string[]): TrainArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args, strict: true, allowPositionals: false, options: {
+        benchmark: { type: 'string' }, approach: { type: 'string' }, net: { type: 'string' }, hidden: { type: 'string' },
+        epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, smax: { type: 'string' }, c: { type: 'string' },
+        clip: { type: 'string' }, tasks: { type: 'string' }, 'fashion-dir': { type: 'string' }, seed: { type: 'string' },
+        unfused: { type: 'boolean' }, paper: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) { process.stdout.write(TRAIN_USAGE); process.exit(0); }
+  const approach = values.approach ?? 'hat';
+  if (approach !== 'hat' && approach !== 'sgd') throw new UsageError(`--approach: unknown approach "${approach}" (hat | sgd)`);
+  const net = values.net ?? 'mlp';
+  if (net !== 'mlp' && net !== 'alexnet') throw new UsageError(`--net: unknown network "${net}" (mlp | alexnet)`);
+  const paper = values.paper ?? false;
+  const hidden = values.hidden === undefined ? (paper ? [2000, 2000] : [400, 400]) : values.hidden.split(',').map((h) => intFlag('hidden', h, 0));
+  const benchmark = values.benchmark ?? 'split-mnist';
+  const seed = intFlag('seed', values.seed, 0, 0);
+  const config: TrainConfig = {
+    ...DEFAULT_CONFIG, approach, net, hidden,
+    epochs: intFlag('epochs', values.epochs, paper ? 200 : 5),
+    batch: intFlag('batch', values.batch, 64),
+    lr: numFlag('lr', values.lr, 0.05),
+    smax: numFlag('smax', values.smax, 400),
+    c: numFlag('c', values.c, 0.75, false),
+    clipNorm: numFlag('clip', values.clip, 10000),
+    seed, fused: !values.unfused,
+  };
+  const name = benchmark.endsWith('.json') ? benchmark.replace(/^.*\//, '').replace(/\.json$/, '') : benchmark;
+  return { benchmark, config, tasks: intFlag('tasks', values.tasks, 10), fashionDir: values['fashion-dir'], out: values.out ?? `results/${name}-${approach}-seed${seed}.json` };
+}
+
+export async function loadBenchmark(a: TrainArgs): Promise<Task[]> {
+  const data = await import('./data/node.ts');
+  const opts = { seed: a.config.seed };
+  switch (a.benchmark) {
+    case 'split-mnist': return data.splitMnist(opts);
+    case 'mnist2': return data.mnist2(opts);
+    case 'pmnist': return data.pmnist(a.tasks, a.config.seed);
+    case 'split-fashion': return data.splitFashion(a.fashionDir, opts);
+    case 'mnist-fashion': return data.mnistThenFashion({ ...opts, ...(a.fashionDir ? { fashionDir: a.fashionDir } : {}) });
+    default:
+      if (a.benchmark.endsWith('.json')) {
+        if (!existsSync(a.benchmark)) throw new UsageError(`--benchmark: file not found: ${a.benchmark}`);
+        return data.loadSequenceFile(a.benchmark, a.config.seed);
+      }
+      throw new UsageError(`--benchmark: unknown benchmark "${a.benchmark}" (split-mnist | mnist2 | pmnist | split-fashion | mnist-fashion | FILE.json)`);
+  }
+}
+
+/** Progress on stderr: a redrawn bar on a terminal, one line per epoch otherwise. */
+function progressPrinter(tasks: Task[], epochs: number) {
+  const tty = process.stderr.isTTY;
+  let lastLoss = NaN;
+  return {
+    taskStart: (t: number, task: Task) => process.stderr.write(`task ${t + 1}/${tasks.length} ${task.name}: ${task.train.n} train, ${task.valid.n} valid, ${task.test.n} test\n`),
+    batch: (t: number, epoch: number, done: number, total: number, s: number, loss: number | null) => {
+      if (loss !== null) lastLoss = loss;
+      if (!tty) return;
+      const width = 24, filled = Math.round((done / total) * width);
+      process.stderr.write(`\r  epoch ${epoch + 1}/${epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}  loss ${lastLoss.toFixed(4)}  s ${s.toFixed(1)}   `);
+    },
+    epoch: (r: { epoch: number; trainLoss: number; validLoss: number; validAccuracy: number; lr: number; samplesPerSecond: number; improved: boolean }) => {
+      if (tty) process.stderr.write('\r\x1b[K');
+      process.stderr.write(`  epoch ${r.epoch + 1}/${epochs}  train loss ${r.trainLoss.toFixed(4)}  valid loss ${r.validLoss.toFixed(4)}  valid acc ${(100 * r.validAccuracy).toFixed(1)}%  lr ${r.lr.toPrecision(3)}  ${Math.round(r.samplesPerSecond)} samples/s${r.improved ? ' *' : ''}\n`);
+    },
+    taskEnd: (t: number, acc: number[], usage: number[]) => {
+      process.stderr.write(`  after task ${t + 1}: test acc ${acc.map((a) => (100 * a).toFixed(1)).join(' ')}${usage.some((u) => u > 0) ? `  mask usage ${usage.map((u) => u.toFixed(2)).join(' ')}` : ''}\n`);
+    },
+  };
+}
+
+export function accuracyTable(tasks: Task[], accuracy: number[][]): string {
+  const names = tasks.map((t) => t.name);
+  const w = Math.max(8, ...names.map((n) => n.length));
+  const lines = [`${'after \\ on'.padEnd(w)}  ${names.map((n) => n.padStart(w)).join('  ')}`];
+  accuracy.forEach((row, t) => lines.push(`${names[t]!.padEnd(w)}  ${row.map((a) => (100 * a).toFixed(1).padStart(w)).join('  ')}`));
+  return lines.join('\n');
+}
+
+export async function trainCommand(args: string[]): Promise<void> {
+  const a = parseTrainArgs(args);
+  const tasks = await loadBenchmark(a);
+  const { createEngine } = await import('./runtime/node.ts');
+  const engine = await createEngine();
+  let trainer: Trainer | null = null;
+  try {
+    process.stderr.write(`adapter: ${engine.describe()}\n`);
+    trainer = new Trainer(engine, tasks, a.config);
+    const c = a.config;
+    process.stderr.write(`${a.benchmark}, ${c.approach}${c.approach === 'hat' ? (c.fused ? ' (fused kernels)' : ' (unfused kernels)') : ''}, ${c.net} ${c.net === 'mlp' ? c.hidden.join('-') : ''} (${trainer.net.parameterCount().toLocaleString('en')} parameters), ${c.epochs} epochs/task, batch ${c.batch}, lr ${c.lr}, seed ${c.seed}\n`);
+    const result: TrainResult = await trainer.run(progressPrinter(tasks, c.epochs));
+    const json = {
+      benchmark: a.benchmark, approach: c.approach, seed: c.seed, config: c,
+      tasks: tasks.map((t) => ({ name: t.name, classes: t.classes, nTrain: t.train.n, nValid: t.valid.n, nTest: t.test.n })),
+      accuracy: result.accuracy, maskUsage: result.maskUsage, epochs: result.epochs,
+      trainSeconds: round(result.trainSeconds), samplesPerSecond: Math.round(result.samplesPerSecond),
+      adapter: engine.adapter, date: new Date().toISOString(),
+    };
+    const out = resolve(a.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(`${out}.tmp`, JSON.stringify(json, null, 2) + '\n');
+    renameSync(`${out}.tmp`, out);
+    process.stdout.write(`\nTest accuracy (%) on each task (columns) after training through each task (rows):\n${accuracyTable(tasks, result.accuracy)}\n`);
+    process.stdout.write(`\ntrained ${result.trainedSamples} samples in ${result.trainSeconds.toFixed(1)} s (${Math.round(result.samplesPerSecond)} samples/s); results: ${a.out}\n`);
+  } finally {
+    trainer?.dispose();
+    engine.destroy();
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
 }

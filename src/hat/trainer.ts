@@ -3,7 +3,7 @@
 // per epoch a validation-driven learning-rate schedule keeping the best parameters; per task the
 // cumulative mask update; and the accuracy matrix over all tasks learned so far.
 import type { Engine } from '../runtime/engine.ts';
-import { tensor, tidy, empty, type Tensor } from '../tensor.ts';
+import { tensor, tidy, type Tensor } from '../tensor.ts';
 import { backward, noGrad } from '../autograd.ts';
 import { batches, type Dataset } from '../data/dataset.ts';
 import { Rng, deriveSeed } from '../data/rng.ts';
@@ -11,7 +11,7 @@ import type { Task } from '../data/task.ts';
 import { softmaxCrossEntropy } from '../ops/loss.ts';
 import { countCorrect } from '../kernels/loss.ts';
 import { gradNorm, sgdStep } from '../kernels/optim.ts';
-import { axpy, copy, fill, unary } from '../kernels/elementwise.ts';
+import { axpy, copy, fill } from '../kernels/elementwise.ts';
 import * as hat from '../kernels/hat.ts';
 import { HatNetwork } from './network.ts';
 
@@ -72,10 +72,6 @@ export interface TrainResult {
   trainedSamples: number;
 }
 
-/** s of the batch that starts at sample `start` of `n` (restarts each epoch). */
-export function annealS(start: number, n: number, smax: number): number {
-  return 1 / smax + (smax - 1 / smax) * (start / n);
-}
 
 export class Trainer {
   readonly net: HatNetwork;
@@ -175,7 +171,7 @@ export class Trainer {
     let lossSum = 0, lossCount = 0, start = 0;
     const epochRng = this.rng.fork();
     for (const batch of batches(data, cfg.batch, epochRng)) {
-      const s = annealS(start, data.n, cfg.smax);
+      const s = hat.annealS(start, data.n, cfg.smax);
       const readLoss = this.step % cfg.logEvery === 0;
       const lossTensor = tidy(() => this.trainStep(t, batch.images, batch.labels, batch.size, data, s, lr, regDenominator, readLoss));
       this.step++;
@@ -221,10 +217,10 @@ export class Trainer {
     const norm = gradNorm(this.engine, grads);
     for (const p of regular) sgdStep(p, p.grad!, lr, { norm, maxNorm: cfg.clipNorm });
     if (embeddingGrads.length) {
-      const scale = unary('clipScale', norm, cfg.clipNorm);
+      const clip = { norm, maxNorm: cfg.clipNorm };
       for (const [e, g] of embeddingGrads) {
-        if (cfg.fused) hat.hatEmbeddingStep(e, g, lr, scale, cfg.embeddingClamp);
-        else hat.hatEmbeddingStepUnfused(e, g, lr, scale, cfg.embeddingClamp);
+        if (cfg.fused) hat.hatEmbeddingStep(e, g, lr, clip, cfg.embeddingClamp);
+        else hat.hatEmbeddingStepUnfused(e, g, lr, clip, cfg.embeddingClamp);
       }
     }
     for (const p of this.net.taskParameters(t)) { p.grad?.dispose(); p.grad = null; }
@@ -250,10 +246,9 @@ export class Trainer {
   /** Loss (CE + c·R at smax for HAT, as the reference's validation) and accuracy of head t, no dropout. */
   async evaluate(t: number, data: Dataset): Promise<{ loss: number; accuracy: number }> {
     const cfg = this.config;
-    const totals = fill(this.engine, [2], 0, 'f32');
-    const lossSum = totals.reshape([1]);
-    const correct = empty(this.engine, [1], 'f32', 'correct');
-    fill(this.engine, [1], 0, 'f32', correct);
+    // Sums over the whole set stay on the GPU; two numbers come back at the end.
+    const lossSum = fill(this.engine, [1], 0, 'f32');
+    const correct = fill(this.engine, [1], 0, 'f32');
     noGrad(() => {
       for (const batch of batches(data, 256)) {
         tidy(() => {
@@ -268,7 +263,8 @@ export class Trainer {
     });
     const [sum] = await lossSum.float32('eval');
     const [right] = await correct.float32('eval');
-    totals.dispose(); correct.dispose(); lossSum.dispose();
+    correct.dispose();
+    lossSum.dispose();
     let loss = sum! / data.n;
     if (this.isHat) {
       const r = noGrad(() => this.regularizer(t, cfg.smax));

@@ -20,8 +20,6 @@ export const UNARY = {
   affine: 'alpha * x + beta',
   /** clamp to [alpha, beta] */
   clamp: 'clamp(x, alpha, beta)',
-  /** gradient-clipping factor from a norm x: min(1, alpha / (x + 1e-6)), as PyTorch's clip_grad_norm_ */
-  clipScale: 'min(1.0, alpha / (x + 1e-6))',
 } as const;
 export type UnaryOp = keyof typeof UNARY;
 
