@@ -10,7 +10,7 @@
 // hash the dropout kernel uses, so fused and unfused dropout masks are bit-identical.
 import type { Engine } from '../runtime/engine.ts';
 import { ShapeError } from '../runtime/errors.ts';
-import { empty, Tensor } from '../tensor.ts';
+import { empty, Tensor, tidy } from '../tensor.ts';
 import { binary, ELEMENTWISE_WG, fill, unary } from './elementwise.ts';
 import { chooseVariant, matmul, matmulDims, variantTile, type MatmulForm } from './matmul.ts';
 import { conv2dBackwardWeight, conv2dForward, conv2dGeometry, FORWARD_TILE, type Conv2dOptions } from './conv.ts';
@@ -142,19 +142,22 @@ export function hatLinearForward(x: Tensor, w: Tensor, b: Tensor, gate: Gate, dr
 
 /** The same from primitives: matmul → + bias → relu → dropout → σ(s·e) → × gate (intermediates disposed). */
 export function hatLinearForwardUnfused(x: Tensor, w: Tensor, b: Tensor, gate: Gate, dropout: Dropout = NO_DROPOUT): Tensor {
-  checkLinear('hatLinearForwardUnfused', x, w, b, gate, dropout);
-  const z = matmul(x.engine, 'nt', x, w);
-  const zb = binary('add', z, b);
-  z.dispose();
-  const r = unary('relu', zb);
-  zb.dispose();
-  const d = dropout.p > 0 ? dropoutPrimitive(r, dropout) : r;
-  if (d !== r) r.dispose();
-  const a = gateUnfused(gate.embedding, gate.s);
-  const h = binary('mul', d, a);
-  d.dispose();
-  a.dispose();
-  return h;
+  // tidy: also releases the reshaped views made here.
+  return tidy(() => {
+    checkLinear('hatLinearForwardUnfused', x, w, b, gate, dropout);
+    const z = matmul(x.engine, 'nt', x, w);
+    const zb = binary('add', z, b);
+    z.dispose();
+    const r = unary('relu', zb);
+    zb.dispose();
+    const d = dropout.p > 0 ? dropoutPrimitive(r, dropout) : r;
+    if (d !== r) r.dispose();
+    const a = gateUnfused(gate.embedding, gate.s);
+    const h = binary('mul', d, a);
+    d.dispose();
+    a.dispose();
+    return h;
+  });
 }
 
 function dropoutPrimitive(x: Tensor, d: Dropout): Tensor {
@@ -215,20 +218,23 @@ export function hatConvForward(x: Tensor, w: Tensor, b: Tensor, gate: Gate, drop
 
 /** The same from primitives: conv → + bias → relu → dropout → × σ(s·e) per channel. */
 export function hatConvForwardUnfused(x: Tensor, w: Tensor, b: Tensor, gate: Gate, dropout: Dropout = NO_DROPOUT, conv: Conv2dOptions = {}): Tensor {
-  checkConv('hatConvForwardUnfused', x, w, b, gate, dropout);
-  const O = w.shape[0]!;
-  const z = conv2dForward(x, w, conv);
-  const zb = binary('add', z, b.reshape([O, 1, 1]));
-  z.dispose();
-  const r = unary('relu', zb);
-  zb.dispose();
-  const d = dropout.p > 0 ? dropoutPrimitive(r, dropout) : r;
-  if (d !== r) r.dispose();
-  const a = gateUnfused(gate.embedding, gate.s);
-  const h = binary('mul', d, a.reshape([O, 1, 1]));
-  d.dispose();
-  a.dispose();
-  return h;
+  // tidy: also releases the reshaped views made here.
+  return tidy(() => {
+    checkConv('hatConvForwardUnfused', x, w, b, gate, dropout);
+    const O = w.shape[0]!;
+    const z = conv2dForward(x, w, conv);
+    const zb = binary('add', z, b.reshape([O, 1, 1]));
+    z.dispose();
+    const r = unary('relu', zb);
+    zb.dispose();
+    const d = dropout.p > 0 ? dropoutPrimitive(r, dropout) : r;
+    if (d !== r) r.dispose();
+    const a = gateUnfused(gate.embedding, gate.s);
+    const h = binary('mul', d, a.reshape([O, 1, 1]));
+    d.dispose();
+    a.dispose();
+    return h;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -283,39 +289,42 @@ export function hatGateBackward(g: Tensor, h: Tensor, gate: Gate, p: number, mas
 
 /** The same from primitives: reluGrad-style mask, broadcast multiplies and per-unit sums (reduce). */
 export function hatGateBackwardUnfused(g: Tensor, h: Tensor, gate: Gate, p: number, maskPost: Tensor | null, spatial = 1): GateBackward {
-  const [outer, units, inner] = checkGateBackward('hatGateBackwardUnfused', g, h, gate, p, maskPost, spatial);
-  const engine = g.engine;
-  const g3 = g.reshape([outer, units, inner]);
-  const h3 = h.reshape([outer, units, inner]);
-  const a = gateUnfused(gate.embedding, gate.s);
-  // dz = [h > 0] · g · a/(1−p)   (h ≥ 0 always, so h > 0 ⇔ h ≠ 0)
-  const masked = binary('reluGrad', g3, h3);
-  const aKeep = unary('affine', a, 1 / (1 - p), 0);
-  const dz = empty(engine, g.shape, 'f32', 'hat dz');
-  binary('mul', masked, aKeep.reshape([units, 1]), 1, dz);
-  masked.dispose();
-  aKeep.dispose();
-  // dE = s·(1 − a)·Σ g·h
-  const gh = binary('mul', g3, h3);
-  const sumGh = reduce('sum', gh, [0, 2]);
-  gh.dispose();
-  const sOneMinusA = unary('affine', a, -gate.s, gate.s);
-  const dEmbedding = binary('mul', sOneMinusA, sumGh);
-  sOneMinusA.dispose();
-  sumGh.dispose();
-  a.dispose();
-  // db = (1 − post)·Σ dz
-  const dz3 = dz.reshape([outer, units, inner]);
-  const sumDz = reduce('sum', dz3, [0, 2]);
-  let dBias = sumDz;
-  if (maskPost) {
-    const free = oneMinus(maskPost);
-    dBias = binary('mul', free, sumDz);
-    free.dispose();
-    sumDz.dispose();
-  }
-  for (const v of [g3, h3, dz3]) v.dispose();
-  return { dz, dEmbedding, dBias };
+  // tidy: also releases the reshaped views made here.
+  return tidy(() => {
+    const [outer, units, inner] = checkGateBackward('hatGateBackwardUnfused', g, h, gate, p, maskPost, spatial);
+    const engine = g.engine;
+    const g3 = g.reshape([outer, units, inner]);
+    const h3 = h.reshape([outer, units, inner]);
+    const a = gateUnfused(gate.embedding, gate.s);
+    // dz = [h > 0] · g · a/(1−p)   (h ≥ 0 always, so h > 0 ⇔ h ≠ 0)
+    const masked = binary('reluGrad', g3, h3);
+    const aKeep = unary('affine', a, 1 / (1 - p), 0);
+    const dz = empty(engine, g.shape, 'f32', 'hat dz');
+    binary('mul', masked, aKeep.reshape([units, 1]), 1, dz);
+    masked.dispose();
+    aKeep.dispose();
+    // dE = s·(1 − a)·Σ g·h
+    const gh = binary('mul', g3, h3);
+    const sumGh = reduce('sum', gh, [0, 2]);
+    gh.dispose();
+    const sOneMinusA = unary('affine', a, -gate.s, gate.s);
+    const dEmbedding = binary('mul', sOneMinusA, sumGh);
+    sOneMinusA.dispose();
+    sumGh.dispose();
+    a.dispose();
+    // db = (1 − post)·Σ dz
+    const dz3 = dz.reshape([outer, units, inner]);
+    const sumDz = reduce('sum', dz3, [0, 2]);
+    let dBias = sumDz;
+    if (maskPost) {
+      const free = oneMinus(maskPost);
+      dBias = binary('mul', free, sumDz);
+      free.dispose();
+      sumDz.dispose();
+    }
+    for (const v of [g3, h3, dz3]) v.dispose();
+    return { dz, dEmbedding, dBias };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -338,24 +347,27 @@ export function hatLinearWeightGrad(dz: Tensor, x: Tensor, maskPost: Tensor | nu
   const [M, N] = matmulDims('tn', dz, x);
   checkMasks('hatLinearWeightGrad', M, N, maskPost, maskPre, preRepeat);
   if (!maskPost) return matmul(dz.engine, 'tn', dz, x);
-  return matmul(dz.engine, 'tn', dz, x, { epilogue: { name: 'epilogue_hat_wgrad', buffers: [maskPost.buffer, (maskPre ?? maskPost).buffer], u: [maskPre ? 1 : 0, preRepeat, 0, 0] } });
+  return matmul(dz.engine, 'tn', dz, x, { epilogue: { name: 'epilogue_hat_wgrad', buffers: [maskPost.buffer, (maskPre ?? maskPost).buffer], u: [preRepeat, 0, 0, 0], constants: { HAT_PRE: maskPre !== null, HAT_REPEAT: maskPre !== null && preRepeat > 1 } } });
 }
 
 /** The same unfused: plain GEMM, the mask 1 − min(post, pre) built with elementwise ops, then a multiply. */
 export function hatLinearWeightGradUnfused(dz: Tensor, x: Tensor, maskPost: Tensor | null, maskPre: Tensor | null, preRepeat = 1): Tensor {
-  const [M, N] = matmulDims('tn', dz, x);
-  checkMasks('hatLinearWeightGradUnfused', M, N, maskPost, maskPre, preRepeat);
-  const dw = matmul(dz.engine, 'tn', dz, x);
-  if (!maskPost) return dw;
-  const C = N / preRepeat;
-  const free = maskPre ? minOneMinus(maskPost.reshape([M, 1]), maskPre.reshape([C, 1])) : oneMinus(maskPost.reshape([M, 1]));  // [M, C, 1] or [M, 1]
-  const out = empty(dz.engine, [M, N], 'f32', 'hat dW');
-  const dwView = maskPre ? dw.reshape([M, C, preRepeat]) : dw;
-  binary('mul', dwView, free, 1, out);
-  if (dwView !== dw) dwView.dispose();
-  dw.dispose();
-  free.dispose();
-  return out;
+  // tidy: also releases the reshaped views made here.
+  return tidy(() => {
+    const [M, N] = matmulDims('tn', dz, x);
+    checkMasks('hatLinearWeightGradUnfused', M, N, maskPost, maskPre, preRepeat);
+    const dw = matmul(dz.engine, 'tn', dz, x);
+    if (!maskPost) return dw;
+    const C = N / preRepeat;
+    const free = maskPre ? minOneMinus(maskPost.reshape([M, 1]), maskPre.reshape([C, 1])) : oneMinus(maskPost.reshape([M, 1]));  // [M, C, 1] or [M, 1]
+    const out = empty(dz.engine, [M, N], 'f32', 'hat dW');
+    const dwView = maskPre ? dw.reshape([M, C, preRepeat]) : dw;
+    binary('mul', dwView, free, 1, out);
+    if (dwView !== dw) dwView.dispose();
+    dw.dispose();
+    free.dispose();
+    return out;
+  });
 }
 
 /** 1 − min(post, pre) with broadcasting (two primitive passes). post [M, 1], pre [C, 1] → [M, C, 1]. */
@@ -371,24 +383,27 @@ export function hatConvWeightGrad(dz: Tensor, x: Tensor, maskPost: Tensor | null
   const { wShape, opts } = convWShape(dz, x, conv);
   checkMasks('hatConvWeightGrad', wShape[0]!, wShape[1]!, maskPost, maskPre, 1);
   if (!maskPost) return conv2dBackwardWeight(dz, x, wShape, opts);
-  return conv2dBackwardWeight(dz, x, wShape, { ...opts, epilogue: { shader: 'conv2d_epilogue_hat_wgrad', buffers: [maskPost.buffer, (maskPre ?? maskPost).buffer], u: [maskPre ? 1 : 0, 0, 0, 0] } });
+  return conv2dBackwardWeight(dz, x, wShape, { ...opts, epilogue: { shader: 'conv2d_epilogue_hat_wgrad', buffers: [maskPost.buffer, (maskPre ?? maskPost).buffer], constants: { HAT_PRE: maskPre !== null } } });
 }
 
 /** The same unfused: plain conv weight gradient, then the mask built and multiplied in separate passes. */
 export function hatConvWeightGradUnfused(dz: Tensor, x: Tensor, maskPost: Tensor | null, maskPre: Tensor | null, conv: HatConvGradOptions): Tensor {
-  const { wShape, opts } = convWShape(dz, x, conv);
-  const [O, C] = wShape as [number, number, number, number];
-  checkMasks('hatConvWeightGradUnfused', O, C, maskPost, maskPre, 1);
-  const dw = conv2dBackwardWeight(dz, x, wShape, opts);
-  if (!maskPost) return dw;
-  const free = maskPre ? minOneMinus(maskPost.reshape([O, 1]), maskPre.reshape([C, 1])) : oneMinus(maskPost.reshape([O, 1, 1]));  // [O, C, 1] or [O, 1, 1]
-  const out = empty(dz.engine, wShape, 'f32', 'hat conv dW');
-  const dwView = dw.reshape([O, C, wShape[2]! * wShape[3]!]);
-  binary('mul', dwView, free, 1, out);
-  dwView.dispose();
-  dw.dispose();
-  free.dispose();
-  return out;
+  // tidy: also releases the reshaped views made here.
+  return tidy(() => {
+    const { wShape, opts } = convWShape(dz, x, conv);
+    const [O, C] = wShape as [number, number, number, number];
+    checkMasks('hatConvWeightGradUnfused', O, C, maskPost, maskPre, 1);
+    const dw = conv2dBackwardWeight(dz, x, wShape, opts);
+    if (!maskPost) return dw;
+    const free = maskPre ? minOneMinus(maskPost.reshape([O, 1]), maskPre.reshape([C, 1])) : oneMinus(maskPost.reshape([O, 1, 1]));  // [O, C, 1] or [O, 1, 1]
+    const out = empty(dz.engine, wShape, 'f32', 'hat conv dW');
+    const dwView = dw.reshape([O, C, wShape[2]! * wShape[3]!]);
+    binary('mul', dwView, free, 1, out);
+    dwView.dispose();
+    dw.dispose();
+    free.dispose();
+    return out;
+  });
 }
 
 /**

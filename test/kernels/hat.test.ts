@@ -4,7 +4,7 @@ import { getEngine, randomArray, upload, assertClose } from '../helpers.ts';
 import * as hat from '../../src/kernels/hat.ts';
 import { fill } from '../../src/kernels/elementwise.ts';
 import type { Engine } from '../../src/runtime/engine.ts';
-import type { Tensor } from '../../src/tensor.ts';
+import { liveTensorCount, type Tensor } from '../../src/tensor.ts';
 import * as ref from '../reference/hat.ts';
 
 const f32 = (a: ArrayLike<number>) => Float32Array.from(a);
@@ -329,6 +329,43 @@ test('shape and argument errors name the op', async () => {
   assert.throws(() => hat.hatLinearWeightGrad(dz, x, b, e5, 1), /maskPre has 5 values/);
   assert.throws(() => hat.hatLinearWeightGrad(dz, x, b, fill(engine, [2], 0), 3), /not a multiple of preRepeat 3/);
   dispose(x, w, b, e, e5, dz);
+});
+
+test('every op, fused and unfused, leaves no tensor or buffer behind but its outputs', async () => {
+  const engine = await getEngine();
+  const B = 5, IN = 12, OUT = 7, rep = 4;
+  const x = upload(engine, rand32(B * IN, 1), [B, IN]), w = upload(engine, rand32(OUT * IN, 2), [OUT, IN]), b = upload(engine, rand32(OUT, 3), [OUT]);
+  const e = upload(engine, embeddingData(OUT, 4), [OUT]), post = upload(engine, maskData(OUT, 5), [OUT]), pre = upload(engine, maskData(IN / rep, 6), [IN / rep]);
+  const cx = upload(engine, rand32(2 * 3 * 6 * 6, 7), [2, 3, 6, 6]), cw = upload(engine, rand32(OUT * 3 * 9, 8), [OUT, 3, 3, 3]), cpre = upload(engine, maskData(3, 9), [3]);
+  const gate = { embedding: e, s: 2 }, drop = { p: 0.5, seed: 7 };
+  const g = upload(engine, rand32(B * OUT, 10), [B, OUT]), cg = upload(engine, rand32(2 * OUT * 16, 11), [2, OUT, 4, 4]);
+  const clip = upload(engine, [0.5], [1]);
+  await engine.sync();
+  const ops: [string, () => unknown][] = [];
+  for (const fused of [true, false]) {
+    const F = fused ? '' : ' unfused';
+    ops.push(
+      [`linear forward${F}`, () => (fused ? hat.hatLinearForward : hat.hatLinearForwardUnfused)(x, w, b, gate, drop)],
+      [`conv forward${F}`, () => (fused ? hat.hatConvForward : hat.hatConvForwardUnfused)(cx, cw, b, gate, drop, {})],
+      [`gate backward${F}`, () => (fused ? hat.hatGateBackward : hat.hatGateBackwardUnfused)(cg, cg, gate, 0.5, post, 16)],
+      [`linear dW${F}`, () => (fused ? hat.hatLinearWeightGrad : hat.hatLinearWeightGradUnfused)(g, x, post, pre, rep)],
+      [`conv dW${F}`, () => (fused ? hat.hatConvWeightGrad : hat.hatConvWeightGradUnfused)(cg, cx, post, cpre, {})],
+      [`embedding grad${F}`, () => (fused ? hat.hatEmbeddingGrad : hat.hatEmbeddingGradUnfused)(e, b, post, { s: 2, smax: 400, c: 0.75, regDenominator: 3 })],
+      [`embedding step${F}`, () => (fused ? hat.hatEmbeddingStep : hat.hatEmbeddingStepUnfused)(b, e, 0.1, clip)],
+      [`regulariser${F}`, () => (fused ? hat.hatRegularizer : hat.hatRegularizerUnfused)([{ embedding: e, prev: post }, { embedding: b, prev: null }], 2)],
+      [`mask update${F}`, () => (fused ? hat.hatMaskUpdate : hat.hatMaskUpdateUnfused)(post, e, 400)],
+    );
+  }
+  for (const [name, op] of ops) {
+    const tensors = liveTensorCount(), buffers = engine.pool.stats().liveBuffers;
+    const out = op();
+    const outs = out === undefined ? [] : 'dz' in (out as object) ? Object.values(out as hat.GateBackward) : [out as Tensor];
+    await engine.sync();
+    assert.is(liveTensorCount() - tensors, outs.length, `${name}: live tensors`);
+    assert.is(engine.pool.stats().liveBuffers - buffers, outs.length, `${name}: live buffers`);
+    for (const t of outs) t.dispose();
+  }
+  dispose(x, w, b, e, post, pre, cx, cw, cpre, g, cg, clip);
 });
 
 test.run();
