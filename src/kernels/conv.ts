@@ -93,9 +93,9 @@ function pickWg(invocations: number): number {
   return invocations >= 64 * 16 ? 64 : invocations >= 32 * 8 ? 32 : 8;
 }
 
-export const FORWARD_TILE = { rows: 8, cols: 8 };
-export const BWD_INPUT_TILE = { rows: 8, cols: 8 };
-export const BWD_WEIGHT_TILE = { rows: 8, cols: 8 };
+export const FORWARD_TILE = { rows: 16, cols: 8 };
+export const BWD_INPUT_TILE = { rows: 16, cols: 8 };
+export const BWD_WEIGHT_TILE = { rows: 16, cols: 8 };
 
 function tileFor(def: { rows: number; cols: number }, tile: Partial<ConvTile> | undefined, invocations: (rows: number, cols: number) => number): ConvTile {
   const rows = tile?.rows ?? def.rows, cols = tile?.cols ?? def.cols;
