@@ -157,6 +157,7 @@ export async function trainCommand(args: string[]): Promise<void> {
     writeFileSync(`${out}.tmp`, JSON.stringify(json, null, 2) + '\n');
     renameSync(`${out}.tmp`, out);
     process.stdout.write(`\nTest accuracy (%) on each task (columns) after training through each task (rows):\n${accuracyTable(tasks, result.accuracy)}\n`);
+    if (process.env.WEBGPU_HAT_STATS) process.stderr.write(`engine: ${JSON.stringify(engine.stats())}\n`);
     process.stdout.write(`\ntrained ${result.trainedSamples} samples in ${result.trainSeconds.toFixed(1)} s (${Math.round(result.samplesPerSecond)} samples/s); results: ${a.out}\n`);
   } finally {
     trainer?.dispose();
