@@ -60,10 +60,8 @@ export function variantTile(v: MatmulVariant): [number, number] {
 
 /** The variant used for a form on this engine's adapter. */
 export function chooseVariant(engine: Engine, form: MatmulForm): MatmulVariant {
-  if (engine.adapter.isCpu) {
-    if (form === 'tn') return { core: 'matmul', tm: 8, tn: 8, wx: 8, wy: 8 };
-    return { core: 'matmul', tm: 16, tn: 16, wx: 4, wy: 4 };
-  }
+  void form;
+  if (engine.adapter.isCpu) return { core: 'matmul', tm: 16, tn: 16, wx: 4, wy: 4 };
   // Real GPUs: many threads, a small block each.
   return { core: 'matmul', tm: 4, tn: 4, wx: 16, wy: 16 };
 }
@@ -89,6 +87,7 @@ export function matmul(engine: Engine, form: MatmulForm, a: Tensor, b: Tensor, o
   if (M === 0 || N === 0) return c;
 
   const v = opts.variant ?? chooseVariant(engine, form);
+  if (v.tm % 4 || v.tn % 4 || v.tn > 32 || (v.core === 'matmul_sg' && (v.wx !== 8 || v.tn % 32))) throw new RangeError(`matmul: unsupported variant ${JSON.stringify(v)}`);
   // Contiguous dims: A's columns (K, or M for tn), B's columns (N, or K for nt).
   const aCols = form === 'tn' ? M : K;
   const bCols = form === 'nt' ? K : N;
