@@ -181,7 +181,10 @@ function convForwardWithSnippets(x: Tensor, w: Tensor, conv: Conv2dOptions, epi:
   const g = conv2dGeometry(x.shape, w.shape, conv);
   const engine = x.engine;
   const P = g.n * g.oh * g.ow;
-  const rows = FORWARD_TILE.rows, cols = FORWARD_TILE.cols;
+  // conv2dForward's default block, narrowed in rows (widened in columns) when there are few channels.
+  let rows = FORWARD_TILE.rows, cols = FORWARD_TILE.cols;
+  while (rows > 4 && g.o <= rows / 2) { rows /= 2; cols *= 2; }
+  cols = Math.min(cols, 16);
   const tilesP = Math.ceil(P / cols);
   const invocations = tilesP * Math.ceil(g.o / rows);
   const wg = convPickWg(invocations);
