@@ -3,8 +3,14 @@
 // gradient. All are implicit GEMMs with a register block per invocation (see shaders/conv2d*.wgsl).
 //
 // Measured on lavapipe (Mesa 25.0.7, 2 shared Zen 3 cores; noisy ±25 %), AlexNet-HAT shapes at batch 64,
-// GFLOP/s = 2·N·O·OH·OW·C·KH·KW / time, median of timed repeats, `node --import tsx .scratch/conv/bench.ts`:
-//   MEASUREMENTS
+// GFLOP/s = 2·N·O·OH·OW·C·KH·KW / time, command `node --import tsx .scratch/conv/bench.ts 4` (a scratch script, not committed):
+// Measured (shared box, load average ~6; fastest of 4 repeats; default tiles 16×8, 4×16 for dX of conv1 (C = 3)):
+//   conv1 64×3×32×32 * 64×3×4×4  (→29×29): fwd+bias+ReLU 6.3 | dX 3.3 | dW 8.6 GFLOP/s   (0.33 GFLOP per pass)
+//   conv2 64×64×14×14 * 128×64×3×3 (→12×12): fwd+bias+ReLU 7.1 | dX 5.3 | dW 6.5 GFLOP/s (1.36 GFLOP per pass)
+//   conv3 64×128×6×6 * 256×128×2×2 (→5×5):   fwd+bias+ReLU 3.6 | dX 7.2 | dW 7.9 GFLOP/s (0.42 GFLOP per pass)
+//   same run, the project's matmul nn 128×576·576×9216 (conv2 forward as a GEMM): 6.2 GFLOP/s.
+// Earlier runs on the same box under heavier load gave 0.4–0.6× these; compare ratios within one run.
+// 8×8 blocks were ~1.5–2× slower than 16×8; 16×16 was slower again for the forward (spills).
 import type { Engine } from '../runtime/engine.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, type Tensor } from '../tensor.ts';
@@ -97,8 +103,13 @@ export const FORWARD_TILE = { rows: 16, cols: 8 };
 export const BWD_INPUT_TILE = { rows: 16, cols: 8 };
 export const BWD_WEIGHT_TILE = { rows: 16, cols: 8 };
 
-function tileFor(def: { rows: number; cols: number }, tile: Partial<ConvTile> | undefined, invocations: (rows: number, cols: number) => number): ConvTile {
-  const rows = tile?.rows ?? def.rows, cols = tile?.cols ?? def.cols;
+/** Default block, narrowed in rows when there are few channels (e.g. dX of a 3-channel input), widened in columns to compensate. */
+function tileFor(def: { rows: number; cols: number }, tile: Partial<ConvTile> | undefined, invocations: (rows: number, cols: number) => number, channels: number): ConvTile {
+  let rows = def.rows, cols = def.cols;
+  while (rows > 4 && channels <= rows / 2) { rows /= 2; cols *= 2; }
+  cols = Math.min(cols, 16);
+  rows = tile?.rows ?? rows;
+  cols = tile?.cols ?? cols;
   return { rows, cols, wg: tile?.wg ?? pickWg(invocations(rows, cols)) };
 }
 
@@ -122,7 +133,7 @@ export function conv2dForward(x: Tensor, w: Tensor, opts: Conv2dForwardOptions =
   check(w, 'conv2d', w.shape);
   const engine = x.engine;
   const P = g.n * g.oh * g.ow;
-  const t = tileFor(FORWARD_TILE, opts.tile, (r, c) => Math.ceil(g.o / r) * Math.ceil(P / c));
+  const t = tileFor(FORWARD_TILE, opts.tile, (r, c) => Math.ceil(g.o / r) * Math.ceil(P / c), g.o);
   const tilesP = Math.ceil(P / t.cols);
   const invocations = tilesP * Math.ceil(g.o / t.rows);
   const y = opts.out ?? empty(engine, [g.n, g.o, g.oh, g.ow], 'f32', 'conv2d');
@@ -155,7 +166,7 @@ export function conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: readonly numb
   check(w, 'conv2d backward input', w.shape);
   const engine = dy.engine;
   const Q = g.n * g.h * g.w;
-  const t = tileFor(BWD_INPUT_TILE, opts.tile, (r, c) => Math.ceil(g.c / r) * Math.ceil(Q / c));
+  const t = tileFor(BWD_INPUT_TILE, opts.tile, (r, c) => Math.ceil(g.c / r) * Math.ceil(Q / c), g.c);
   const tilesQ = Math.ceil(Q / t.cols);
   const invocations = tilesQ * Math.ceil(g.c / t.rows);
   const dx = opts.out ?? empty(engine, [g.n, g.c, g.h, g.w], 'f32', 'conv2d dX');
@@ -187,7 +198,7 @@ export function conv2dBackwardWeight(dy: Tensor, x: Tensor, wShape: readonly num
   const engine = dy.engine;
   const CKK = g.c * g.kh * g.kw;
   const P = g.n * g.oh * g.ow;
-  const rows = opts.tile?.rows ?? BWD_WEIGHT_TILE.rows, cols = opts.tile?.cols ?? BWD_WEIGHT_TILE.cols;
+  const { rows, cols } = tileFor(BWD_WEIGHT_TILE, opts.tile, () => 0, g.o);
   const tilesK = Math.ceil(CKK / cols);
   const tilesOK = tilesK * Math.ceil(g.o / rows);
   // Split the reduction when there are too few tiles to occupy the cores (≥ 64 invocations) and it is long.
