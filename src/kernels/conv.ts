@@ -36,6 +36,8 @@ export interface Conv2dGeometry {
  */
 export interface ConvEpilogue {
   shader: string;
+  /** Snippets the epilogue itself needs (e.g. the dropout hash), placed before it. */
+  append?: readonly string[];
   buffers?: GPUBuffer[];
   constants?: Record<string, number | boolean>;
   f?: readonly number[];
@@ -141,7 +143,7 @@ export function conv2dForward(x: Tensor, w: Tensor, opts: Conv2dForwardOptions =
   const epi = opts.epilogue ?? { shader: 'conv2d_epilogue_none' };
   engine.dispatch({
     label: `conv2d ${shapeLabel(g)} ${epi.shader}`,
-    shader: { name: 'conv2d', append: [epi.shader], defines: { TO: t.rows, TP: t.cols, WG: t.wg }, constants: { ...overrides(g), ...epi.constants } },
+    shader: { name: 'conv2d', append: [...(epi.append ?? []), epi.shader], defines: { TO: t.rows, TP: t.cols, WG: t.wg }, constants: { ...overrides(g), ...epi.constants } },
     params: convParams(g, tilesP, [], epi),
     buffers: [x.buffer, w.buffer, y.buffer, ...(epi.buffers ?? [])],
     workgroups: engine.grid(Math.ceil(invocations / t.wg)),
@@ -211,7 +213,7 @@ export function conv2dBackwardWeight(dy: Tensor, x: Tensor, wShape: readonly num
   engine.dispatch({
     label: `conv2d dW ${shapeLabel(g)}${split > 1 ? ` split ${split}` : ''}`,
     shader: {
-      name: 'conv2d_bwd_weight', append: [partial ? 'conv2d_bwd_weight_epilogue_none' : epi.shader],
+      name: 'conv2d_bwd_weight', append: partial ? ['conv2d_bwd_weight_epilogue_none'] : [...(epi.append ?? []), epi.shader],
       defines: { TO: rows, TK: cols, WG: wg, PARTIAL: partial !== null }, constants: { ...overrides(g), ...(partial ? {} : epi.constants) },
     },
     params: convParams(g, tilesK, [split, tilesOK, 0, 0], partial ? undefined : epi),
@@ -222,7 +224,7 @@ export function conv2dBackwardWeight(dy: Tensor, x: Tensor, wShape: readonly num
     const count = g.o * CKK;
     engine.dispatch({
       label: `conv2d dW reduce ${split}x${count}`,
-      shader: { name: 'conv2d_bwd_weight_reduce', append: [epi.shader], constants: epi.constants },
+      shader: { name: 'conv2d_bwd_weight_reduce', append: [...(epi.append ?? []), epi.shader], constants: epi.constants },
       params: convParams(g, tilesK, [split, tilesOK, g.kh * g.kw, count], epi),
       buffers: [partial.buffer, partial.buffer, dw.buffer, ...(epi.buffers ?? [])],
       workgroups: engine.grid(Math.ceil(count / 64)),

@@ -13,7 +13,7 @@ import { ShapeError } from '../runtime/errors.ts';
 import { empty, Tensor, tidy } from '../tensor.ts';
 import { binary, ELEMENTWISE_WG, fill, unary } from './elementwise.ts';
 import { chooseVariant, matmul, matmulDims, variantTile, type MatmulForm } from './matmul.ts';
-import { conv2dBackwardWeight, conv2dForward, conv2dGeometry, FORWARD_TILE, type Conv2dOptions } from './conv.ts';
+import { conv2dBackwardWeight, conv2dForward, conv2dGeometry, type Conv2dOptions } from './conv.ts';
 import { reduce, sumAll } from './reduce.ts';
 import { dropout, DROPOUT_HASH_SHADER } from './dropout.ts';
 import { sgdStep } from './optim.ts';
@@ -167,42 +167,6 @@ function dropoutPrimitive(x: Tensor, d: Dropout): Tensor {
 // ---------------------------------------------------------------------------------------------------
 // 2. Gated conv forward (pre-pool): dropout(relu(conv(x) + b)) · σ(s·e[o]).
 
-/** Invocations per workgroup, as conv2dForward chooses them. */
-function convPickWg(invocations: number): number {
-  return invocations >= 64 * 16 ? 64 : invocations >= 32 * 8 ? 32 : 8;
-}
-
-/**
- * conv2dForward of src/kernels/conv.ts with an epilogue that needs more than one snippet appended: same
- * kernel, tile, workgroup choice and params layout. TODO: call conv2dForward once ConvEpilogue takes extra
- * snippets (`append`).
- */
-function convForwardWithSnippets(x: Tensor, w: Tensor, conv: Conv2dOptions, epi: { shader: string; append: string[]; buffers: GPUBuffer[]; f: number[]; u: number[] }): Tensor {
-  const g = conv2dGeometry(x.shape, w.shape, conv);
-  const engine = x.engine;
-  const P = g.n * g.oh * g.ow;
-  // conv2dForward's default block, narrowed in rows (widened in columns) when there are few channels.
-  let rows = FORWARD_TILE.rows, cols = FORWARD_TILE.cols;
-  while (rows > 4 && g.o <= rows / 2) { rows /= 2; cols *= 2; }
-  cols = Math.min(cols, 16);
-  const tilesP = Math.ceil(P / cols);
-  const invocations = tilesP * Math.ceil(g.o / rows);
-  const wg = convPickWg(invocations);
-  const y = empty(engine, [g.n, g.o, g.oh, g.ow], 'f32', 'hat conv2d');
-  const params = new ArrayBuffer(64);
-  new Uint32Array(params, 0, 8).set([g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, tilesP]);
-  new Float32Array(params, 32, 4).set(epi.f.slice(0, 4));
-  new Uint32Array(params, 48, 4).set(epi.u.slice(0, 4));
-  engine.dispatch({
-    label: `conv2d [${g.n}x${g.c}x${g.h}x${g.w}]*[${g.o}x${g.c}x${g.kh}x${g.kw}] s${g.sh},${g.sw} p${g.ph},${g.pw} ${epi.shader}`,
-    shader: { name: 'conv2d', append: [...epi.append, epi.shader], defines: { TO: rows, TP: cols, WG: wg }, constants: { KH: g.kh, KW: g.kw, SH: g.sh, SW: g.sw, PH: g.ph, PW: g.pw } },
-    params,
-    buffers: [x.buffer, w.buffer, y.buffer, ...epi.buffers],
-    workgroups: engine.grid(Math.ceil(invocations / wg)),
-  });
-  return y;
-}
-
 function checkConv(op: string, x: Tensor, w: Tensor, b: Tensor, gate: Gate, dropout: Dropout): void {
   x.assertAlive(op);
   w.assertAlive(op);
@@ -216,7 +180,7 @@ function checkConv(op: string, x: Tensor, w: Tensor, b: Tensor, gate: Gate, drop
 export function hatConvForward(x: Tensor, w: Tensor, b: Tensor, gate: Gate, dropout: Dropout = NO_DROPOUT, conv: Conv2dOptions = {}): Tensor {
   checkConv('hatConvForward', x, w, b, gate, dropout);
   const { f, u } = forwardEpi(gate, dropout);
-  return convForwardWithSnippets(x, w, conv, { shader: 'conv2d_epilogue_hat_forward', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, gate.embedding.buffer], f, u });
+  return conv2dForward(x, w, { ...conv, epilogue: { shader: 'conv2d_epilogue_hat_forward', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, gate.embedding.buffer], f, u } });
 }
 
 /** The same from primitives: conv → + bias → relu → dropout → × σ(s·e) per channel. */
