@@ -5,11 +5,16 @@
 // the dropout kernel's on the output. Appended before it: hat_common, dropout_hash.
 @group(0) @binding(4) var<storage, read> epi_bias: array<f32>;
 @group(0) @binding(5) var<storage, read> epi_emb: array<f32>;
+// GATED = false: the same layer without HAT (bias, ReLU, dropout).
+override GATED: bool = true;
 fn epilogue(n: u32, o: u32, pixel: u32, acc: f32) -> f32 {
   var v = max(acc + epi_bias[o], 0.0);
   if (params.epi_u.y != 0u) {
     let index = (n * params.o + o) * (params.oh * params.ow) + pixel;
     v = select(0.0, v * params.epi_f.z, dropout_keep(params.epi_u.x, index, params.epi_f.y));
   }
-  return v * hat_sigmoid(params.epi_f.x * epi_emb[o]);
+  if (GATED) {
+    v *= hat_sigmoid(params.epi_f.x * epi_emb[o]);
+  }
+  return v;
 }

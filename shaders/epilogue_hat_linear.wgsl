@@ -5,10 +5,16 @@
 // kernel's on the [B, N] output. Appended before it: hat_common (hat_sigmoid), dropout_hash (dropout_keep).
 @group(0) @binding(4) var<storage, read> epi_bias: array<f32>;
 @group(0) @binding(5) var<storage, read> epi_emb: array<f32>;
+// GATED = false gives the same layer without HAT (bias, ReLU, dropout): the control that HAT's overhead is
+// measured against, and the plain network's layer.
+override GATED: bool = true;
 fn epilogue(row: u32, col: u32, acc: f32) -> f32 {
   var v = max(acc + epi_bias[col], 0.0);
   if (params.epi_u.y != 0u) {
     v = select(0.0, v * params.epi_f.z, dropout_keep(params.epi_u.x, row * params.n + col, params.epi_f.y));
   }
-  return v * hat_sigmoid(params.epi_f.x * epi_emb[col]);
+  if (GATED) {
+    v *= hat_sigmoid(params.epi_f.x * epi_emb[col]);
+  }
+  return v;
 }

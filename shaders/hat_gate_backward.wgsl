@@ -16,8 +16,20 @@ struct Params { outer: u32, units: u32, inner: u32, has_post: u32, s: f32, inv_k
 @group(0) @binding(6) var<storage, read_write> de: array<f32>;
 @group(0) @binding(7) var<storage, read_write> db: array<f32>;
 
+// GATED = false: the same layer without HAT (a = 1, no embedding gradient): ReLU/dropout backward and db.
+override GATED: bool = true;
+
+fn gate_of(u: u32) -> f32 {
+  if (GATED) {
+    return hat_sigmoid(params.s * emb[u]);
+  }
+  return 1.0;
+}
+
 fn finish(u: u32, a: f32, sum_gh: f32, sum_dz: f32) {
-  de[u] = params.s * (1.0 - a) * sum_gh;
+  if (GATED) {
+    de[u] = params.s * (1.0 - a) * sum_gh;
+  }
   var keep = 1.0;
   if (params.has_post != 0u) { keep = 1.0 - post[u]; }
   db[u] = keep * sum_dz;
@@ -31,7 +43,7 @@ fn per_unit(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: 
   let U = params.units;
   if (u >= U) { return; }
   let P = params.inner;
-  let a = hat_sigmoid(params.s * emb[u]);
+  let a = gate_of(u);
   let scale = a * params.inv_keep;
   var sum_gh = 0.0;
   var sum_dz = 0.0;
@@ -63,7 +75,7 @@ fn per_group(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups:
   let live = u < U;
   let uu = min(u, U - 1u);
   let P = params.inner;
-  let a = hat_sigmoid(params.s * emb[uu]);
+  let a = gate_of(uu);
   let scale = a * params.inv_keep;
   // Invocation lid walks the flat index lid, lid + WG, … over (n, p) without a division per step.
   let step_n = GROUP_WG / P;

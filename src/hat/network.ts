@@ -5,10 +5,9 @@ import type { Engine } from '../runtime/engine.ts';
 import type { Tensor } from '../tensor.ts';
 import { Rng, deriveSeed } from '../data/rng.ts';
 import { uniformFanIn, embeddingRow } from './init.ts';
-import { hatLinear, hatConv2d } from '../ops/hat.ts';
+import { hatLinear, hatConv2d, plainLinear, plainConv2d } from '../ops/hat.ts';
 import { linear } from '../ops/linear.ts';
-import { conv2d, maxpool2d } from '../ops/conv.ts';
-import { relu } from '../ops/elementwise.ts';
+import { maxpool2d } from '../ops/conv.ts';
 import { dropout } from '../ops/dropout.ts';
 
 export interface ForwardContext {
@@ -132,12 +131,9 @@ export class HatNetwork {
         };
         h = layer.kind === 'linear' ? hatLinear(h, layer.weight, layer.bias, gate) : maxpool2d(hatConv2d(h, layer.weight, layer.bias, gate));
       } else if (layer.kind === 'linear') {
-        h = linear(h, layer.weight, layer.bias, { relu: true });
-        if (p > 0) h = dropout(h, p, seed);
+        h = plainLinear(h, layer.weight, layer.bias, { p, seed });
       } else {
-        h = relu(conv2d(h, layer.weight, layer.bias));
-        if (p > 0) h = dropout(h, p, seed);
-        h = maxpool2d(h);
+        h = maxpool2d(plainConv2d(h, layer.weight, layer.bias, { p, seed }));
       }
     });
     if (h.shape.length !== 2) h = h.reshape([batch, h.size / batch]);

@@ -93,7 +93,7 @@ function oneMinus(m: Tensor): Tensor {
  * dropout hash and hat_common): same cores, variants, loaders and params layout as `matmul()`.
  * TODO: call matmul() once its Epilogue takes extra snippets (`append`).
  */
-function matmulWithSnippets(engine: Engine, form: MatmulForm, a: Tensor, b: Tensor, epi: { name: string; append: string[]; buffers: GPUBuffer[]; f: number[]; u: number[] }, label: string): Tensor {
+function matmulWithSnippets(engine: Engine, form: MatmulForm, a: Tensor, b: Tensor, epi: { name: string; append: string[]; buffers: GPUBuffer[]; f: number[]; u: number[]; constants?: Record<string, boolean | number> }, label: string): Tensor {
   const [M, N, K] = matmulDims(form, a, b);
   const c = empty(engine, [M, N], 'f32', label);
   if (M === 0 || N === 0) return c;
@@ -109,7 +109,7 @@ function matmulWithSnippets(engine: Engine, form: MatmulForm, a: Tensor, b: Tens
   new Uint32Array(params, 32, 4).set(epi.u.slice(0, 4));
   engine.dispatch({
     label: `matmul ${form} ${M}x${N}x${K} +${epi.name}`,
-    shader: { name: v.core, append: [vec4 ? 'matmul_load_vec4' : 'matmul_load_scalar', ...epi.append, epi.name], defines: { FORM: FORM_ID[form], TM: v.tm, TN: v.tn, WX: v.wx, WY: v.wy } },
+    shader: { name: v.core, append: [vec4 ? 'matmul_load_vec4' : 'matmul_load_scalar', ...epi.append, epi.name], defines: { FORM: FORM_ID[form], TM: v.tm, TN: v.tn, WX: v.wx, WY: v.wy }, constants: epi.constants },
     params,
     buffers: [a.buffer, b.buffer, c.buffer, ...epi.buffers],
     workgroups: engine.grid(tilesM * tilesN),
@@ -235,7 +235,11 @@ function checkGateBackward(op: string, g: Tensor, h: Tensor, gate: Gate, p: numb
  * `variant` forces the kernel (tests): per_unit (one invocation per unit) or per_group (a workgroup per unit).
  */
 export function hatGateBackward(g: Tensor, h: Tensor, gate: Gate, p: number, maskPost: Tensor | null, spatial = 1, opts: { variant?: 'per_unit' | 'per_group' } = {}): GateBackward {
-  const [outer, units, inner] = checkGateBackward('hatGateBackward', g, h, gate, p, maskPost, spatial);
+  return gateBackwardKernel('hatGateBackward', g, h, gate, p, maskPost, spatial, opts, true);
+}
+
+function gateBackwardKernel(op: string, g: Tensor, h: Tensor, gate: Gate, p: number, maskPost: Tensor | null, spatial: number, opts: { variant?: 'per_unit' | 'per_group' }, gated: boolean): GateBackward {
+  const [outer, units, inner] = checkGateBackward(op, g, h, gate, p, maskPost, spatial);
   const engine = g.engine;
   const dz = empty(engine, g.shape, 'f32', 'hat dz');
   const dEmbedding = empty(engine, [units], 'f32', 'hat dE');
@@ -245,13 +249,42 @@ export function hatGateBackward(g: Tensor, h: Tensor, gate: Gate, p: number, mas
   new Uint32Array(params, 0, 4).set([outer, units, inner, maskPost ? 1 : 0]);
   new Float32Array(params, 16, 2).set([gate.s, 1 / (1 - p)]);
   engine.dispatch({
-    label: `hat gate backward [${outer}x${units}x${inner}] ${variant}`,
-    shader: { name: 'hat_gate_backward', append: ['hat_common'], entryPoint: variant },
+    label: `${gated ? 'hat gate' : 'relu/dropout'} backward [${outer}x${units}x${inner}] ${variant}`,
+    shader: { name: 'hat_gate_backward', append: ['hat_common'], entryPoint: variant, constants: { GATED: gated } },
     params,
     buffers: [g.buffer, h.buffer, gate.embedding.buffer, (maskPost ?? gate.embedding).buffer, dz.buffer, dEmbedding.buffer, dBias.buffer],
     workgroups: variant === 'per_unit' ? linearGrid(engine, units, 64) : engine.grid(units),
   });
   return { dz, dEmbedding, dBias };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The same layers without HAT (no gate, no masks): the control that HAT's overhead is measured against
+// (bench --suite gates, impl webgpu-hat-plain) and the layers of the plain network (approach sgd). Same
+// kernels with GATED = false, so the comparison is between equals.
+
+/** h = dropout(relu(x Wᵀ + b)) in one GEMM epilogue. */
+export function plainLinearForward(x: Tensor, w: Tensor, b: Tensor, dropout: Dropout = NO_DROPOUT): Tensor {
+  checkLinear('plainLinearForward', x, w, b, { embedding: b, s: 1 }, dropout);
+  const { f, u } = forwardEpi({ embedding: b, s: 1 }, dropout);
+  return matmulWithSnippets(x.engine, 'nt', x, w, { name: 'epilogue_hat_linear', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, b.buffer], f, u, constants: { GATED: false } }, 'linear relu dropout');
+}
+
+/** h = dropout(relu(conv(x) + b)) in the conv epilogue (pool separately). */
+export function plainConvForward(x: Tensor, w: Tensor, b: Tensor, dropout: Dropout = NO_DROPOUT, conv: Conv2dOptions = {}): Tensor {
+  checkConv('plainConvForward', x, w, b, { embedding: b, s: 1 }, dropout);
+  const { f, u } = forwardEpi({ embedding: b, s: 1 }, dropout);
+  return conv2dForward(x, w, { ...conv, epilogue: { shader: 'conv2d_epilogue_hat_forward', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, b.buffer], f, u, constants: { GATED: false } } });
+}
+
+/** ReLU/dropout backward from the output h: dz = g/(1−p)·[h ≠ 0], db = Σ dz, in one pass. */
+export function plainReluDropoutBackward(g: Tensor, h: Tensor, p: number, spatial = 1): { dz: Tensor; dBias: Tensor } {
+  const units = h.shape[1]!;
+  const placeholder = empty(g.engine, [units], 'f32', 'no gate');
+  const { dz, dEmbedding, dBias } = gateBackwardKernel('plainReluDropoutBackward', g, h, { embedding: placeholder, s: 1 }, p, null, spatial, {}, false);
+  dEmbedding.dispose();
+  placeholder.dispose();
+  return { dz, dBias };
 }
 
 /** The same from primitives: reluGrad-style mask, broadcast multiplies and per-unit sums (reduce). */

@@ -6,7 +6,7 @@
 import { record } from '../autograd.ts';
 import type { Tensor } from '../tensor.ts';
 import { matmul } from '../kernels/matmul.ts';
-import { conv2dBackwardInput } from '../kernels/conv.ts';
+import { conv2dBackwardInput, conv2dBackwardWeight } from '../kernels/conv.ts';
 import * as hat from '../kernels/hat.ts';
 
 export interface HatGateConfig {
@@ -57,5 +57,30 @@ export function hatConv2d(x: Tensor, w: Tensor, b: Tensor, g: HatGateConfig, con
     const dX = x.requiresGrad ? conv2dBackwardInput(back.dz, w, x.shape, conv) : null;
     back.dz.dispose();
     return [dX, dW, back.dBias, back.dEmbedding];
+  });
+}
+
+/** The same linear layer without HAT: h = dropout(relu(x·Wᵀ + b)), same kernels with the gate off. */
+export function plainLinear(x: Tensor, w: Tensor, b: Tensor, drop: { p: number; seed: number }): Tensor {
+  const h = hat.plainLinearForward(x, w, b, drop);
+  return record(h, 'linear+relu+dropout', [x, w, b], (gradH) => {
+    const back = hat.plainReluDropoutBackward(gradH, h, drop.p, 1);
+    const dW = matmul(x.engine, 'tn', back.dz, x);
+    const dX = x.requiresGrad ? matmul(x.engine, 'nn', back.dz, w) : null;
+    back.dz.dispose();
+    return [dX, dW, back.dBias];
+  });
+}
+
+/** The same conv layer without HAT: h = dropout(relu(conv(x) + b)) before the pool. */
+export function plainConv2d(x: Tensor, w: Tensor, b: Tensor, drop: { p: number; seed: number }, conv: { stride?: number; padding?: number } = {}): Tensor {
+  const h = hat.plainConvForward(x, w, b, drop, conv);
+  const spatial = h.shape[2]! * h.shape[3]!;
+  return record(h, 'conv2d+relu+dropout', [x, w, b], (gradH) => {
+    const back = hat.plainReluDropoutBackward(gradH, h, drop.p, spatial);
+    const dW = conv2dBackwardWeight(back.dz, x, w.shape, conv);
+    const dX = x.requiresGrad ? conv2dBackwardInput(back.dz, w, x.shape, conv) : null;
+    back.dz.dispose();
+    return [dX, dW, back.dBias];
   });
 }

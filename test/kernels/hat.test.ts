@@ -319,6 +319,25 @@ test('mask update: prev = max(prev, σ(smax·e)), in place, fused and unfused', 
   }
 });
 
+test('the same layers without HAT (gate off): forward and ReLU/dropout backward vs float64', async () => {
+  const engine = await getEngine();
+  const openGate = (n: number) => new Float64Array(n).fill(1000); // σ(1000) = 1 exactly in float64
+  for (const [B, IN, OUT] of [[1, 1, 1], [7, 65, 63], [65, 7, 257]] as const) {
+    for (const p of [0, 0.5]) {
+      const x = rand32(B * IN, 11), w = rand32(OUT * IN, 12), b = rand32(OUT, 13), g = rand32(B * OUT, 14);
+      const [tx, tw, tb, tg] = [upload(engine, x, [B, IN]), upload(engine, w, [OUT, IN]), upload(engine, b, [OUT]), upload(engine, g, [B, OUT])];
+      const h = hat.plainLinearForward(tx, tw, tb, { p, seed: 5 });
+      const hv = await h.float32();
+      assertClose(hv, ref.linearForwardRef(x, w, b, openGate(OUT), 1, p, 5, B, IN, OUT), `plain forward ${B}x${IN}x${OUT} p=${p}`, { rtol: 1e-4, atol: 1e-5 });
+      const back = hat.plainReluDropoutBackward(tg, h, p);
+      const r = ref.gateBackwardRef(g, hv, openGate(OUT), 1, p, null, B, OUT, 1);
+      assertClose(await back.dz.float32(), r.dz, `plain dz ${B}x${OUT}`, { rtol: 1e-5, atol: 1e-6 });
+      assertClose(await back.dBias.float32(), r.db, `plain db ${B}x${OUT}`, { rtol: 1e-4, atol: 1e-5 });
+      dispose(tx, tw, tb, tg, h, back.dz, back.dBias);
+    }
+  }
+});
+
 test('shape and argument errors name the op', async () => {
   const engine = await getEngine();
   const x = fill(engine, [3, 4], 1), w = fill(engine, [5, 4], 1), b = fill(engine, [5], 0), e = fill(engine, [6], 0);
