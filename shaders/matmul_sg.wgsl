@@ -20,6 +20,35 @@ const WY: u32 = {{WY}}u;
 const SG: u32 = 8u;
 const QB: u32 = TN / SG;                       // B vec4 loaded per lane per 4 k
 
+var<private> acc: array<vec4<f32>, TM * TN4>;   // acc[i·TN4 + jv] = C[r0 + i][c0 + 4jv .. +3]
+var<private> a: array<vec4<f32>, TM>;           // this lane's A values for the current 4 k
+var<private> mine: array<vec4<f32>, QB>;        // this lane's share of the subgroup's B values
+
+// nt, column group jv: B rows 4jv..4jv+3 of the tile from the lanes that loaded them, TM×4 dot products.
+fn nt_cols(jv: u32) {
+  if (jv >= TN4) { return; }
+  let b0 = subgroupShuffle(mine[(jv * 4u) / SG], (jv * 4u) % SG);
+  let b1 = subgroupShuffle(mine[(jv * 4u + 1u) / SG], (jv * 4u + 1u) % SG);
+  let b2 = subgroupShuffle(mine[(jv * 4u + 2u) / SG], (jv * 4u + 2u) % SG);
+  let b3 = subgroupShuffle(mine[(jv * 4u + 3u) / SG], (jv * 4u + 3u) % SG);
+  for (var i = 0u; i < TM; i++) {
+    acc[i * TN4 + jv] += vec4<f32>(dot(a[i], b0), dot(a[i], b1), dot(a[i], b2), dot(a[i], b3));
+  }
+}
+
+// nn / tn, k + kk: the TN-wide B row from the lanes that loaded it, outer product with this lane's A.
+fn nn_row(kk: u32) {
+  for (var jv = 0u; jv < TN4; jv++) {
+    let t = kk * TN4 + jv;
+    let b = subgroupShuffle(mine[t / SG], t % SG);
+    for (var i = 0u; i < TM; i++) {
+      var x: f32;
+      if (FORM == 0u) { x = a[i][kk]; } else { x = a[kk * (TM / 4u) + i / 4u][i % 4u]; }
+      acc[i * TN4 + jv] += x * b;
+    }
+  }
+}
+
 @compute @workgroup_size(WX, WY, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -31,32 +60,23 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let lane = lid.x;
   let r0 = tile_m * SG * TM + lane * TM;       // this lane's rows
   let c0 = (tile_n * WY + lid.y) * TN;         // the subgroup's columns
-  var acc: array<vec4<f32>, TM * TN4>;
-
+  for (var t = 0u; t < TM * TN4; t++) { acc[t] = vec4<f32>(0.0); }
   if (FORM == 1u) {                            // nt: everything vec4 along k
     for (var k = 0u; k < K; k += 4u) {
       let lim = i32(K - k);
-      var a: array<vec4<f32>, TM>;
       for (var i = 0u; i < TM; i++) { a[i] = ldA((r0 + i) * K + k, lim); }
-      var mine: array<vec4<f32>, QB>;          // B rows c0 + q·8 + lane
-      for (var q = 0u; q < QB; q++) { mine[q] = ldB((c0 + q * SG + lane) * K + k, lim); }
-      for (var jv = 0u; jv < TN4; jv++) {
-        let b0 = subgroupShuffle(mine[(jv * 4u) / SG], (jv * 4u) % SG);
-        let b1 = subgroupShuffle(mine[(jv * 4u + 1u) / SG], (jv * 4u + 1u) % SG);
-        let b2 = subgroupShuffle(mine[(jv * 4u + 2u) / SG], (jv * 4u + 2u) % SG);
-        let b3 = subgroupShuffle(mine[(jv * 4u + 3u) / SG], (jv * 4u + 3u) % SG);
-        for (var i = 0u; i < TM; i++) {
-          acc[i * TN4 + jv] += vec4<f32>(dot(a[i], b0), dot(a[i], b1), dot(a[i], b2), dot(a[i], b3));
-        }
-      }
+      for (var q = 0u; q < QB; q++) { mine[q] = ldB((c0 + q * SG + lane) * K + k, lim); }   // B rows c0 + 8q + lane
+      // Written out so that every loop nest is small enough for NIR to unroll (constant shuffle lanes,
+      // constant accumulator indices).
+      nt_cols(0u); nt_cols(1u); nt_cols(2u); nt_cols(3u); nt_cols(4u); nt_cols(5u); nt_cols(6u); nt_cols(7u);
+      if (TN4 > 8u) { nt_cols(8u); nt_cols(9u); nt_cols(10u); nt_cols(11u); nt_cols(12u); nt_cols(13u); nt_cols(14u); nt_cols(15u); }
     }
   } else {                                     // nn / tn: B vec4 along n, 4 rows of k at a time
     for (var k = 0u; k < K; k += 4u) {
       let lim = i32(K - k);
-      var a: array<vec4<f32>, TM>;             // nn: a[i] = A[row i][k..k+3]; tn: a[kk*TM/4+iv] = A[k+kk][rows 4iv..]
-      if (FORM == 0u) {
+      if (FORM == 0u) {                        // a[i] = A[row i][k..k+3]
         for (var i = 0u; i < TM; i++) { a[i] = ldA((r0 + i) * K + k, lim); }
-      } else {
+      } else {                                 // a[kk·TM/4 + iv] = A[k+kk][rows 4iv .. 4iv+3]
         for (var kk = 0u; kk < 4u; kk++) {
           for (var iv = 0u; iv < TM / 4u; iv++) {
             let v = ldA((k + kk) * M + r0 + iv * 4u, i32(M - r0 - iv * 4u));
@@ -64,25 +84,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
           }
         }
       }
-      var mine: array<vec4<f32>, QB>;          // piece t = q·8 + lane of the 4×TN4 block: row t / TN4, column group t % TN4
-      for (var q = 0u; q < QB; q++) {
+      for (var q = 0u; q < QB; q++) {          // piece t = 8q + lane of the 4×TN4 block: row t / TN4, column group t % TN4
         let t = q * SG + lane;
         let kk = t / TN4;
         let c = c0 + (t % TN4) * 4u;
         let v = ldB((k + kk) * N + c, select(0, i32(N) - i32(c), i32(kk) < lim));
         mine[q] = select(vec4<f32>(0.0), v, i32(kk) < lim);
       }
-      for (var kk = 0u; kk < 4u; kk++) {
-        for (var jv = 0u; jv < TN4; jv++) {
-          let t = kk * TN4 + jv;
-          let b = subgroupShuffle(mine[t / SG], t % SG);
-          for (var i = 0u; i < TM; i++) {
-            var x: f32;
-            if (FORM == 0u) { x = a[i][kk]; } else { x = a[kk * (TM / 4u) + i / 4u][i % 4u]; }
-            acc[i * TN4 + jv] += x * b;
-          }
-        }
-      }
+      nn_row(0u); nn_row(1u); nn_row(2u); nn_row(3u);
     }
   }
 

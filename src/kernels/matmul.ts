@@ -58,10 +58,21 @@ export function variantTile(v: MatmulVariant): [number, number] {
   return [v.tm * v.wy, v.tn * v.wx];
 }
 
+/** Whether the subgroup core can run: the device has `subgroups` and (CPU adapters) subgroups of 8. */
+export function subgroupsOf8(engine: Engine): boolean {
+  if (!engine.device.features.has('subgroups' as GPUFeatureName)) return false;
+  const info = engine.device.adapterInfo as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number } | undefined;
+  const lo = info?.subgroupMinSize, hi = info?.subgroupMaxSize;
+  // lavapipe at 256 bits reports 8..8; without the numbers, trust CPU adapters that report the feature.
+  return lo !== undefined && hi !== undefined ? lo === 8 && hi === 8 : engine.adapter.isCpu;
+}
+
 /** The variant used for a form on this engine's adapter. */
 export function chooseVariant(engine: Engine, form: MatmulForm): MatmulVariant {
-  void form;
-  if (engine.adapter.isCpu) return { core: 'matmul', tm: 16, tn: 16, wx: 4, wy: 4 };
+  if (engine.adapter.isCpu) {
+    if (form !== 'tn' && subgroupsOf8(engine)) return { core: 'matmul_sg', tm: 4, tn: 32, wx: 8, wy: 2 };
+    return form === 'tn' ? { core: 'matmul', tm: 16, tn: 16, wx: 8, wy: 4 } : { core: 'matmul', tm: 16, tn: 16, wx: 4, wy: 4 };
+  }
   // Real GPUs: many threads, a small block each.
   return { core: 'matmul', tm: 4, tn: 4, wx: 16, wy: 16 };
 }
@@ -87,7 +98,7 @@ export function matmul(engine: Engine, form: MatmulForm, a: Tensor, b: Tensor, o
   if (M === 0 || N === 0) return c;
 
   const v = opts.variant ?? chooseVariant(engine, form);
-  if (v.tm % 4 || v.tn % 4 || v.tn > 32 || (v.core === 'matmul_sg' && (v.wx !== 8 || v.tn % 32))) throw new RangeError(`matmul: unsupported variant ${JSON.stringify(v)}`);
+  if (v.tm % 4 || v.tn % 4 || v.tn > (v.core === 'matmul_sg' ? 64 : 32) || (v.core === 'matmul_sg' && (v.wx !== 8 || v.tn % 32))) throw new RangeError(`matmul: unsupported variant ${JSON.stringify(v)}`);
   // Contiguous dims: A's columns (K, or M for tn), B's columns (N, or K for nt).
   const aCols = form === 'tn' ? M : K;
   const bCols = form === 'nt' ? K : N;

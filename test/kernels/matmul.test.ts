@@ -3,7 +3,9 @@ import * as assert from 'uvu/assert';
 import { getEngine, randomArray, upload, assertClose } from '../helpers.ts';
 import { matmul, biasReluEpilogue, chooseVariant, variantTile, type MatmulForm, type MatmulVariant } from '../../src/kernels/matmul.ts';
 import { matmulRef, operandShapes } from '../reference/matmul.ts';
-import type { Engine } from '../../src/runtime/engine.ts';
+import { Engine } from '../../src/runtime/engine.ts';
+import { nodeShaderSource } from '../../src/runtime/node.ts';
+import { create } from 'webgpu';
 
 const FORMS: MatmulForm[] = ['nn', 'nt', 'tn'];
 
@@ -37,17 +39,35 @@ test('all forms, multiples of 4 (vec4 loads) and the same shapes forced scalar',
   }
 });
 
-test('every variant of the choice table and a GPU-style small block agree', async () => {
+test('the register-block core at a GPU-style small block and the CPU block agree', async () => {
   const engine = await getEngine();
-  const variants: MatmulVariant[] = [
-    { core: 'matmul', tm: 4, tn: 4, wx: 16, wy: 16 },
-    { core: 'matmul', tm: 8, tn: 8, wx: 8, wy: 8 },
-    { core: 'matmul', tm: 16, tn: 16, wx: 4, wy: 4 },
-    ...FORMS.map((f) => chooseVariant(engine, f)),
-  ];
+  const variants: MatmulVariant[] = [{ core: 'matmul', tm: 4, tn: 4, wx: 16, wy: 16 }, { core: 'matmul', tm: 16, tn: 16, wx: 4, wy: 4 }];
   for (const variant of variants) for (const form of FORMS) {
     await check(engine, form, 70, 90, 36, { variant });
     await check(engine, form, 37, 29, 11, { variant });
+  }
+});
+
+// The subgroup core needs a device with `subgroups` (sizes 8): built here, since the shared engine may not ask for it.
+test('the subgroup core (CPU adapters), both loaders, every form, and what chooseVariant picks there', async () => {
+  const gpu = create([]);
+  const adapter = await gpu.requestAdapter();
+  const info = adapter?.info as (GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number }) | undefined;
+  if (!adapter || !adapter.features.has('subgroups') || info?.subgroupMinSize !== 8 || info?.subgroupMaxSize !== 8) {
+    console.log('  (skipped: adapter has no subgroups of 8)');
+    return;
+  }
+  const device = await adapter.requestDevice({ requiredFeatures: ['subgroups' as GPUFeatureName] });
+  const engine = new Engine(device, { vendor: info.vendor, architecture: info.architecture, description: info.description, device: info.device, isCpu: true }, nodeShaderSource, gpu);
+  try {
+    assert.is(chooseVariant(engine, 'nt').core, 'matmul_sg');
+    const variants: MatmulVariant[] = [{ core: 'matmul_sg', tm: 4, tn: 32, wx: 8, wy: 2 }, { core: 'matmul_sg', tm: 8, tn: 64, wx: 8, wy: 1 }];
+    for (const variant of variants) for (const form of FORMS) {
+      for (const [M, N, K] of VEC4) await check(engine, form, M!, N!, K!, { variant });
+      for (const [M, N, K] of ODD) await check(engine, form, M!, N!, K!, { variant });
+    }
+  } finally {
+    engine.destroy();
   }
 });
 
