@@ -8,8 +8,25 @@
 // (matmul_load_vec4 when both operands' contiguous dims are multiples of 4, else matmul_load_scalar) and
 // an epilogue (shaders/<epilogue.name>.wgsl defining epilogue(row, col, acc) -> f32).
 //
-// MEASURED (lavapipe, Mesa 25.0.7, 2 shared Zen cores, GFLOP/s, see the report at the end of this header)
-// are filled in below by the tuning harness .scratch/matmul/t1.ts.
+// MEASURED on lavapipe (Mesa 25.0.7, LLVM 15, 256-bit), 2 Zen cores shared with other jobs (load 3.5–4.5),
+// GFLOP/s = 2MNK/time, best of 2 rounds: wall clock / CPU-time-normalised (flops ÷ (process CPU time ÷ 2):
+// what 2 free cores would give, roughly). Command (from .scratch/matmul, gitignored harness):
+//   XDG_RUNTIME_DIR=/tmp node --import tsx t1.ts g:16:16:4:4,g:16:16:8:4,sg:4:32:8:2 bench rounds=2
+// variant (core:TM:TN:WX:WY)         | g:16:16:4:4 | g:16:16:8:4 | sg:4:32:8:2
+//   nt 1024³                         | 13.8 / 20.6 | 14.7 / 19.6 | 29.9 / 42.6   <- chosen: sg
+//   nt 64×2000×784   (forward)       | 13.1 / 18.9 | 13.6 / 21.6 | 24.0 / 37.7
+//   nt 64×2000×2000  (forward)       | 14.8 / 19.4 | 12.0 / 18.4 | 28.9 / 41.1
+//   nn 1024³                         | 10.5 / 15.2 | 11.2 / 14.4 | 15.6 / 20.7   <- chosen: sg
+//   nn 64×784×2000   (backward dX)   |  7.0 / 11.3 |  9.2 / 13.4 | 14.3 / 19.2
+//   nn 64×2000×2000  (backward dX)   |  7.0 / 13.7 |  8.6 / 13.5 | 14.5 / 20.4
+//   tn 1024³                         | 20.5 / 31.7 | 22.7 / 31.5 | 14.2 / 20.6   <- chosen: g:16:16:8:4
+//   tn 2000×784×64   (weight grad)   |  8.4 / 23.0 | 12.1 / 22.6 |  8.6 / 15.2
+//   tn 2000×2000×64  (weight grad)   | 12.3 / 23.2 | 15.6 / 24.5 |  7.5 / 15.9
+// Earlier rounds: g:8:8:8:8 7–8 (nt), 4–6 (nn), 12–19 (tn) wall; before the hand-unrolling in the cores
+// (NIR left the big loop nests rolled, so accumulators were indexed dynamically) 16×16 blocks ran at 4–5.
+// Rejected: TN = 32 with TM = 16 in the register-block core (512 accumulators: never unrolled, 2–3),
+// sg TM = 8 (worse than 4 for nt/nn), sg WY = 4 (same as 2), sg for tn (its A comes 4 rows of k at a time).
+
 import type { Engine } from '../runtime/engine.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, Tensor } from '../tensor.ts';
