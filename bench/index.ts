@@ -4,7 +4,7 @@ import type { Engine } from '../src/runtime/engine.ts';
 import { benchMatmul, matmulCases } from './matmul.ts';
 import { formatTable, ratios, type BenchRow, type MeasureOptions } from './harness.ts';
 
-export const SUITES = ['matmul'] as const;
+export const SUITES = ['matmul', 'gates'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -25,6 +25,10 @@ export async function runBenchmarks(engine: Engine, o: BenchOptions): Promise<Be
   const results: BenchRow[] = [];
   for (const suite of o.suites) {
     o.log(`suite ${suite}`);
+    if (suite === 'gates') {
+      const { benchGates, gateCases } = await import('./gates.ts');
+      results.push(...(await benchGates(engine, gateCases(o.quick), measureOpts, o.log)));
+    }
     if (suite === 'matmul') {
       const cases = matmulCases(o.quick);
       results.push(...(await benchMatmul(engine, cases, measureOpts, o.log)));
@@ -43,7 +47,7 @@ export function summarize(report: BenchReport): string {
   const r = ratios(report.results, [
     ['tfjs-webgpu', 'webgpu-hat', 'webgpu-hat speed-up over tfjs-webgpu'],
     ['webgpu-hat-unfused', 'webgpu-hat', 'fused speed-up over unfused'],
-    ['webgpu-hat', 'webgpu-hat-plain', 'HAT cost over the plain layer'],
+    ['webgpu-hat', 'webgpu-hat-plain', 'fused HAT layer time / plain layer time'],
   ]);
   if (r.length) lines.push('', ...r);
   return lines.join('\n');

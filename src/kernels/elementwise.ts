@@ -75,32 +75,80 @@ export function broadcastShape(op: string, a: readonly number[], b: readonly num
   return out;
 }
 
-function broadcastStrides(shape: readonly number[], outShape4: number[]): number[] {
-  const padded = [...Array(4 - shape.length).fill(1), ...shape];
-  const strides = [0, 0, 0, 0];
+/** Strides of `shape` (right-aligned) over an output of shape `outShape`, 0 along broadcast dims. */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const padded = [...Array(outShape.length - shape.length).fill(1), ...shape];
+  const strides = new Array<number>(outShape.length).fill(0);
   let stride = 1;
-  for (let i = 3; i >= 0; i--) {
-    strides[i] = padded[i] === 1 && outShape4[i] !== 1 ? 0 : stride;
+  for (let i = outShape.length - 1; i >= 0; i--) {
+    strides[i] = padded[i] === 1 && outShape[i] !== 1 ? 0 : stride;
     stride *= padded[i]!;
   }
   return strides;
 }
 
+/**
+ * Merges adjacent output dims where both operands' strides continue each other (and drops size-1 dims),
+ * so [64, 2000] + [2000] stays 2-D, equal shapes become 1-D, and [M, C, R] · [M, C, 1] stays 3-D.
+ */
+export function collapseBroadcast(outShape: readonly number[], aStrides: readonly number[], bStrides: readonly number[]): { shape: number[]; a: number[]; b: number[] } {
+  const shape: number[] = [], a: number[] = [], b: number[] = [];
+  outShape.forEach((d, i) => {
+    if (d === 1) return;
+    const k = shape.length - 1;
+    if (k >= 0 && a[k] === aStrides[i]! * d && b[k] === bStrides[i]! * d) {
+      shape[k]! *= d;
+      a[k] = aStrides[i]!;
+      b[k] = bStrides[i]!;
+    } else {
+      shape.push(d); a.push(aStrides[i]!); b.push(bStrides[i]!);
+    }
+  });
+  if (shape.length === 0) return { shape: [1], a: [1], b: [1] };
+  return { shape, a, b };
+}
+
 export function binary(op: BinaryOp, a: Tensor, b: Tensor, alpha = 1, out?: Tensor): Tensor {
+  return zip(op, BINARY[op], a, b, alpha, out);
+}
+
+/**
+ * The binary kernel with any expression of x (from a), y (from b) and alpha, e.g. a fused gradient
+ * `x * y * (1.0 - y)`; broadcasting as `binary`. `op` names it in labels and errors.
+ */
+export function zip(op: string, expr: string, a: Tensor, b: Tensor, alpha = 1, out?: Tensor): Tensor {
   a.assertAlive(op);
   b.assertAlive(op);
   const shape = broadcastShape(op, a.shape, b.shape);
-  if (shape.length > 4) throw new ShapeError(op, `rank ${shape.length} is over the supported 4`);
   const y = out ?? empty(a.engine, shape, 'f32', op);
-  const shape4 = [...Array(4 - shape.length).fill(1), ...shape];
+  if (y.size !== shape.reduce((p, d) => p * d, 1)) throw new ShapeError(op, `out has shape [${y.shape.join(', ')}], expected [${shape.join(', ')}]`);
+  const c = collapseBroadcast(shape, broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
+  if (c.shape.length > 4) throw new ShapeError(op, `broadcast of [${a.shape.join(', ')}] with [${b.shape.join(', ')}] needs rank ${c.shape.length}, over the supported 4`);
+  const pad = (v: number[], fill: number) => [...Array(4 - v.length).fill(fill), ...v];
   const params = new ArrayBuffer(64);
   const u = new Uint32Array(params);
   u[0] = y.size;
   new Float32Array(params, 4, 1)[0] = alpha;
-  u.set(shape4, 4);
-  u.set(broadcastStrides(a.shape, shape4), 8);
-  u.set(broadcastStrides(b.shape, shape4), 12);
-  a.engine.dispatch({ label: `${op} [${a.shape.join('x')}] [${b.shape.join('x')}]`, shader: { name: 'binary', defines: { EXPR: BINARY[op] } }, params, buffers: [a.buffer, b.buffer, y.buffer], workgroups: linearDispatch(a.engine, y.size) });
+  u.set(pad(c.shape, 1), 4);
+  u.set(pad(c.a, 0), 8);
+  u.set(pad(c.b, 0), 12);
+  const engine = a.engine;
+  const contiguous = c.shape.length === 1 && c.a[0] === 1 && c.b[0] === 1;
+  let entryPoint: 'same' | 'rows' | 'general';
+  let workgroups: readonly [number, number, number?];
+  if (contiguous) {
+    entryPoint = 'same';
+    workgroups = linearDispatch(engine, y.size);
+  } else if (c.shape.length <= 2) {
+    entryPoint = 'rows';
+    const rows = c.shape.length === 2 ? c.shape[0]! : 1;
+    const yz = rows > 65535 ? [65535, Math.ceil(rows / 65535)] : [rows, 1];
+    workgroups = [Math.ceil(c.shape[c.shape.length - 1]! / ELEMENTWISE_WG), yz[0]!, yz[1]!];
+  } else {
+    entryPoint = 'general';
+    workgroups = linearDispatch(engine, y.size);
+  }
+  engine.dispatch({ label: `${op} [${a.shape.join('x')}] [${b.shape.join('x')}]`, shader: { name: 'binary', defines: { EXPR: expr }, entryPoint }, params, buffers: [a.buffer, b.buffer, y.buffer], workgroups });
   return y;
 }
 

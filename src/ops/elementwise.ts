@@ -1,9 +1,8 @@
 // Differentiable elementwise ops. Binary ops broadcast (numpy rules, rank ≤ 4); their backward reduces
 // the gradient back to each operand's shape with sumToShape.
 import { record } from '../autograd.ts';
-import { ShapeError } from '../runtime/errors.ts';
-import { assertSameShape, empty, type Tensor } from '../tensor.ts';
-import { binary, copy, unary } from '../kernels/elementwise.ts';
+import { assertSameShape, type Tensor } from '../tensor.ts';
+import { binary, copy, unary, zip } from '../kernels/elementwise.ts';
 import { sumToShape } from '../kernels/reduce.ts';
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -16,25 +15,10 @@ function gradFor(g: Tensor, shape: readonly number[], reuse: boolean): Tensor {
   return sumToShape(g, shape);
 }
 
-/**
- * out = f(a, b) for same-shaped a, b with an expression of x (= a), y (= b) and alpha, through the
- * binary kernel (identity strides): fused backward expressions without new shader files.
- */
+/** out = f(a, b) for same-shaped a, b: fused backward expressions without new shader files. */
 function zipSame(label: string, expr: string, a: Tensor, b: Tensor, alpha = 0): Tensor {
   assertSameShape(label, a, b);
-  if (a.shape.length > 4) throw new ShapeError(label, `rank ${a.shape.length} is over the supported 4`);
-  const out = empty(a.engine, a.shape, 'f32', label);
-  const shape4 = [...Array(4 - a.shape.length).fill(1), ...a.shape];
-  const strides = [shape4[1]! * shape4[2]! * shape4[3]!, shape4[2]! * shape4[3]!, shape4[3]!, 1];
-  const params = new ArrayBuffer(64);
-  const u = new Uint32Array(params);
-  u[0] = out.size;
-  new Float32Array(params, 4, 1)[0] = alpha;
-  u.set(shape4, 4);
-  u.set(strides, 8);
-  u.set(strides, 12);
-  a.engine.dispatch({ label: `${label} [${a.shape.join('x')}]`, shader: { name: 'binary', defines: { EXPR: expr } }, params, buffers: [a.buffer, b.buffer, out.buffer], workgroups: a.engine.grid(Math.ceil(out.size / 256)) });
-  return out;
+  return zip(label, expr, a, b, alpha);
 }
 
 export function add(a: Tensor, b: Tensor): Tensor {

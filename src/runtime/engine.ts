@@ -54,7 +54,7 @@ export class Engine {
   private stagingInFlight: GPUBuffer[] = [];
   private lost: GPUDeviceLostInfo | null = null;
   private uncaptured: string | null = null;
-  private waitEstimates = new Map<string, number>();
+  private waitHistory = new Map<string, number[]>();
   private destroyed = false;
   submits = 0;
   dispatches = 0;
@@ -210,13 +210,17 @@ export class Engine {
 
   private async waitFor<T>(start: () => Promise<T>, tag?: string): Promise<T> {
     const t0 = performance.now();
-    const expected = tag ? this.waitEstimates.get(tag) : undefined;
-    if (expected && expected > 2) await new Promise((r) => setTimeout(r, expected * 0.85));
+    // Sleep for 85 % of the shortest of the recent waits: never longer than the work has taken lately,
+    // so a slow outlier (a first run that compiled pipelines) cannot make later waits oversleep.
+    const history = tag ? this.waitHistory.get(tag) : undefined;
+    const expected = history?.length ? Math.min(...history) : 0;
+    if (expected > 2) await new Promise((r) => setTimeout(r, expected * 0.85));
     const result = await start();
     if (tag) {
-      const took = performance.now() - t0;
-      const before = this.waitEstimates.get(tag);
-      this.waitEstimates.set(tag, before === undefined ? took : 0.7 * before + 0.3 * took);
+      const recent = history ?? [];
+      recent.push(performance.now() - t0);
+      if (recent.length > 5) recent.shift();
+      this.waitHistory.set(tag, recent);
     }
     this.checkAlive('waiting for the GPU');
     return result;
@@ -288,6 +292,8 @@ export async function requestEngine(adapter: GPUAdapter, shaderSource: ShaderSou
   for (const k of want) requiredLimits[k] = adapter.limits[k] as number;
   const requiredFeatures: GPUFeatureName[] = [];
   if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+  // The subgroup matmul core (lanes share B through shuffles) halves nt/nn GEMM time on CPU adapters.
+  if (adapter.features.has('subgroups' as GPUFeatureName)) requiredFeatures.push('subgroups' as GPUFeatureName);
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'webgpu-hat' });
   const info = adapter.info ?? ({} as GPUAdapterInfo);
   const text = `${info.vendor} ${info.architecture} ${info.description} ${info.device}`.toLowerCase();

@@ -50,6 +50,23 @@ test('binary ops broadcast rows, columns and scalars', async () => {
   }
 });
 
+test('binary: 3-D broadcasts take the general path, and a row broadcast past 65,535 rows folds its grid', async () => {
+  const engine = await getEngine();
+  const [M, C, R] = [5, 7, 3];
+  const a = Float32Array.from(randomArray(M * C * R, 4));
+  const m = Float32Array.from(randomArray(M * C, 5));
+  const ta = upload(engine, a, [M, C, R]), tm = upload(engine, m, [M, C, 1]);
+  const out = binary('mul', ta, tm);
+  assertClose(await out.float32(), Float64Array.from(a, (v, i) => v * m[Math.floor(i / R)]!), 'mul [5,7,3]·[5,7,1]');
+  const rows = 70001;
+  const big = fill(engine, [rows, 3], 2), row = upload(engine, [1, 2, 3], [3]);
+  const sum = await binary('add', big, row).float32();
+  let wrong = 0;
+  for (let i = 0; i < rows * 3; i++) if (sum[i] !== 2 + (i % 3) + 1) wrong++;
+  assert.is(wrong, 0, `${wrong} of ${rows * 3} elements wrong`);
+  for (const t of [ta, tm, out, big, row]) t.dispose();
+});
+
 test('binary names the op and shapes when they cannot broadcast', async () => {
   const engine = await getEngine();
   const a = fill(engine, [3, 4], 1), b = fill(engine, [5], 1);
