@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// The browser tests, in Debian's Chromium (headless, through playwright-core; never a downloaded browser):
+//   1. the kernel test files (test/kernels/*.test.ts and others, unchanged) bundled for the page with
+//      test/helpers.ts's engine swapped for a browser one, run on the SwiftShader adapter and on lavapipe
+//      through compatibility mode; plus the published bundle loaded with <script type="module">;
+//   2. the demo page trains a short HAT run to the accuracy stated below and runs the gates
+//      microbenchmark; a screenshot goes to test-output/demo.png;
+//   3. without WebGPU (navigator.gpu deleted; a browser without the WebGPU flag) the page shows what to enable.
+// Every uvu test and every check is one case; the last line is "N passed, N failed".
+// Usage: node scripts/test-browser.mjs [--only swiftshader,lavapipe,demo,no-webgpu] [--files name,...]
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { inlineShadersPlugin, root } from './build.mjs';
+import { buildIfStale, startServer } from './demo.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT = join(root, 'test-output');
+const BUNDLE_DIR = join(OUT, 'browser-bundle');
+/** The demo run the test trains, and what it must reach (test accuracy, split MNIST, after all 5 tasks). */
+const DEMO_RUN = { approach: 'hat', hidden: '100,100', epochs: 2 };
+const DEMO_MIN_MEAN_ACCURACY = 0.85;
+const DEMO_MIN_FIRST_TASK_ACCURACY = 0.95; // task 1 (digits 0/1) after learning all five: HAT must not forget it
+/** Test files run in the page, per adapter (all of them are kernel or op correctness tests). */
+const FILES = {
+  swiftshader: ['test/kernels/elementwise.test.ts', 'test/kernels/matmul.test.ts', 'test/kernels/hat.test.ts', 'test/kernels/reduce.test.ts', 'test/kernels/loss.test.ts',
+    'test/kernels/optim.test.ts', 'test/kernels/dropout.test.ts', 'test/kernels/pool.test.ts', 'test/kernels/conv.test.ts', 'test/ops/elementwise.test.ts', 'test/ops/loss.test.ts',
+    'test/ops/reduce.test.ts', 'test/ops/dropout.test.ts', 'test/autograd.test.ts'],
+  lavapipe: ['test/kernels/elementwise.test.ts', 'test/kernels/matmul.test.ts', 'test/kernels/hat.test.ts', 'test/kernels/reduce.test.ts', 'test/kernels/loss.test.ts'],
+};
+const BASE_FLAGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const ADAPTERS = {
+  // A plain requestAdapter() gives SwiftShader (architecture "swiftshader", a fallback adapter).
+  swiftshader: { flags: ['--enable-unsafe-webgpu'], query: 'default', check: (a) => a.architecture === 'swiftshader' },
+  // ANGLE on Vulkan (Mesa lavapipe) behind WebGPU compatibility mode. Developer features expose
+  // adapter.info, the only way to tell it from a silent fallback to SwiftShader.
+  lavapipe: { flags: ['--enable-unsafe-webgpu', '--use-angle=vulkan', '--use-webgpu-adapter=opengles', '--enable-webgpu-developer-features'], query: 'compatibility', check: (a) => /llvmpipe|lavapipe/i.test(a.description) && a.featureLevel === 'compatibility' },
+};
+
+const argValue = (name) => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : undefined; };
+const only = argValue('--only')?.split(',');
+const fileFilter = argValue('--files')?.split(',');
+const wants = (part) => !only || only.includes(part);
+
+let passed = 0, failed = 0;
+const failures = [];
+const started = Date.now();
+const secs = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+function record(name, ok, detail = '') {
+  if (ok) passed++; else { failed++; failures.push(name); }
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
+}
+
+if (!existsSync(CHROMIUM)) {
+  console.log(`no Chromium at ${CHROMIUM}: install Debian's (as root: apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+const { chromium } = await import('playwright-core');
+process.env.XDG_RUNTIME_DIR ??= '/tmp';
+mkdirSync(OUT, { recursive: true });
+
+// ---------------------------------------------------------------------------------------------------
+// Bundles: the library and the demo (as npm run build makes them), and the test files for the page.
+
+await buildIfStale({ log: (m) => console.log(`   ${m}`) });
+const allFiles = [...new Set(Object.values(FILES).flat())].filter((f) => !fileFilter || fileFilter.some((s) => f.includes(s)));
+rmSync(BUNDLE_DIR, { recursive: true, force: true });
+const nodeRuntime = join(root, 'src/runtime/node.ts');
+const browserShims = {
+  name: 'browser-test-shims',
+  setup(b) {
+    // test/helpers.ts and matmul.test.ts reach Node's engine and Dawn: the page gets navigator.gpu instead.
+    b.onResolve({ filter: /runtime\/node\.ts$/ }, (args) => (join(args.resolveDir, args.path) === nodeRuntime ? { path: join(root, 'test/browser/shims/node-runtime.ts') } : undefined));
+    b.onResolve({ filter: /^webgpu$/ }, () => ({ path: join(root, 'test/browser/shims/webgpu.ts') }));
+  },
+};
+const entry = [
+  `import { runFiles } from ${JSON.stringify(join(root, 'test/browser/run-in-page.ts'))};`,
+  'const wanted = new URLSearchParams(location.search).get("files")?.split(",") ?? null;',
+  'const files = [',
+  ...allFiles.map((f) => `  [${JSON.stringify(f)}, () => import(${JSON.stringify(join(root, f))})],`),
+  '].filter(([f]) => !wanted || wanted.includes(f));',
+  'const report = await runFiles(files);',
+  'document.getElementById("out").textContent = JSON.stringify(report, null, 1);',
+].join('\n');
+await build({
+  stdin: { contents: entry, resolveDir: root, sourcefile: 'browser-tests-entry.ts', loader: 'ts' },
+  bundle: true, splitting: true, format: 'esm', platform: 'browser', target: 'es2022', outdir: BUNDLE_DIR, entryNames: 'entry',
+  plugins: [browserShims, inlineShadersPlugin()], sourcemap: 'inline', logLevel: 'warning',
+});
+console.log(`   bundled ${allFiles.length} test files for the page (${relative(root, BUNDLE_DIR)}, ${readdirSync(BUNDLE_DIR).length} chunks) [${secs()}]`);
+
+const server = await startServer({ mounts: { '/test/': join(root, 'test/browser'), '/test-bundle/': BUNDLE_DIR } });
+
+async function withBrowser(flags, fn) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...BASE_FLAGS, ...flags] });
+  try {
+    return await fn(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** A page that collects uncaught errors. */
+async function openPage(browser, viewport = { width: 1200, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, errors };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 1. Kernel tests per adapter, and the published bundle.
+
+for (const [name, adapter] of Object.entries(ADAPTERS)) {
+  if (!wants(name)) continue;
+  const files = FILES[name].filter((f) => allFiles.includes(f));
+  console.log(`\n== kernel tests on ${name} (${files.length} files) [${secs()}]`);
+  await withBrowser(adapter.flags, async (browser) => {
+    // The bundle as users load it: <script type="module">, createBrowserEngine(shaders), one kernel.
+    {
+      const { page, errors } = await openPage(browser);
+      await page.goto(`${server.url}test/kernels.html?files=`);
+      const r = await page.evaluate(async (query) => {
+        const lib = await import('/dist/webgpu-hat.browser.js');
+        const engine = await lib.createBrowserEngine(lib.shaders, { adapter: query === 'compatibility' ? { featureLevel: 'compatibility' } : {} });
+        const t = lib.kernels.fill(engine, [5], 2.5);
+        const values = Array.from(await t.float32());
+        t.dispose();
+        const info = { ...engine.adapter, description: engine.describe() };
+        engine.destroy();
+        return { values, info };
+      }, adapter.query).catch((e) => ({ error: String(e) }));
+      record(`${name}: dist/webgpu-hat.browser.js loads as a module and createBrowserEngine(shaders) runs a kernel`, !r.error && r.values.every((v) => v === 2.5) && errors.length === 0, r.error ?? r.info.description);
+      await page.close();
+    }
+    const { page, errors } = await openPage(browser);
+    page.on('console', (m) => { if (process.env.VERBOSE) console.log(`   page: ${m.text()}`); });
+    await page.goto(`${server.url}test/kernels.html?adapter=${adapter.query}&files=${files.join(',')}`);
+    await page.waitForFunction(() => globalThis.__browserTests?.done === true, null, { timeout: 200_000, polling: 250 }).catch(() => {});
+    const report = await page.evaluate(() => globalThis.__browserTests ?? null);
+    if (!report || !report.done) { record(`${name}: the test page finished`, false, `timed out; page errors: ${errors.join('; ') || 'none'}`); return; }
+    if (report.error) { record(`${name}: the test page started an engine`, false, report.error); return; }
+    const a = report.adapter;
+    record(`${name}: the page runs on the ${name} adapter`, adapter.check(a), `${a.architecture || '-'} / ${a.description || '(no description)'}; ${a.featureLevel}; ${a.limits.maxComputeInvocationsPerWorkgroup} invocations per workgroup`);
+    for (const f of report.files) {
+      passed += f.passed;
+      failed += f.failed;
+      console.log(`${f.failed ? 'FAIL' : 'ok  '} ${name}: ${f.file}: ${f.passed} passed, ${f.failed} failed${f.skipped ? `, ${f.skipped} skipped` : ''} (${(f.ms / 1000).toFixed(1)} s)`);
+      for (const why of f.failures) console.log(`       ${why.split('\n').slice(0, 6).join('\n       ')}`);
+      if (f.failed) failures.push(`${name}: ${f.file}`);
+    }
+    const missing = files.filter((f) => !report.files.some((r) => r.file === f));
+    if (missing.length) record(`${name}: every test file ran`, false, `missing ${missing.join(', ')}`);
+    if (errors.length) record(`${name}: no uncaught page errors`, false, errors.join('; '));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 2. The demo page trains HAT, runs the gates microbenchmark, and is photographed.
+
+if (wants('demo')) {
+  console.log(`\n== demo page on swiftshader [${secs()}]`);
+  await withBrowser(ADAPTERS.swiftshader.flags, async (browser) => {
+    const { page, errors } = await openPage(browser, { width: 1200, height: 1000 });
+    const q = new URLSearchParams({ approach: DEMO_RUN.approach, hidden: DEMO_RUN.hidden, epochs: String(DEMO_RUN.epochs), autorun: '1', bench: '1' });
+    await page.goto(`${server.url}?${q}`);
+    await page.waitForFunction(() => ['done', 'error', 'stopped'].includes(globalThis.__demo?.phase) && globalThis.__demo?.bench, null, { timeout: 150_000, polling: 500 })
+      .catch(() => page.waitForFunction(() => ['error', 'stopped'].includes(globalThis.__demo?.phase), null, { timeout: 1 }).catch(() => {}));
+    const s = await page.evaluate(() => globalThis.__demo);
+    const run = s.runs[0];
+    const last = run?.accuracy.at(-1) ?? [];
+    const mean = last.length ? last.reduce((x, y) => x + y, 0) / last.length : 0;
+    record('demo: shows the adapter it runs on', s.adapter?.architecture === 'swiftshader' && /swiftshader/i.test(await page.textContent('#adapter')), await page.textContent('#adapter'));
+    record(`demo: HAT ${DEMO_RUN.hidden}, ${DEMO_RUN.epochs} epochs learns all 5 split-MNIST tasks, mean test accuracy ≥ ${DEMO_MIN_MEAN_ACCURACY}`,
+      s.error === null && last.length === 5 && mean >= DEMO_MIN_MEAN_ACCURACY, s.error ?? `after task 5: ${last.map((v) => (v * 100).toFixed(1)).join(' ')} (mean ${(mean * 100).toFixed(1)} %), ${run?.samplesPerSecond.toFixed(0)} samples/s`);
+    record(`demo: task 1 still ≥ ${DEMO_MIN_FIRST_TASK_ACCURACY} after all five (no forgetting)`, (last[0] ?? 0) >= DEMO_MIN_FIRST_TASK_ACCURACY, `first column: ${run?.accuracy.map((r) => (r[0] * 100).toFixed(1)).join(' → ')}`);
+    const cells = await page.locator('#heatmaps rect[fill^="hsl"]').count();
+    const paths = await page.locator('#loss-chart path').count();
+    const bars = await page.locator('#mask-chart rect title').count();
+    record('demo: draws the heatmap (15 cells), the loss curve and the mask usage bars', cells === 15 && paths >= 1 && bars >= 2, `${cells} cells, ${paths} curve, ${bars} mask segments; mask usage ${run?.maskUsage.at(-1)?.map((v) => v.toFixed(2)).join(', ')}`);
+    record('demo: the gates microbenchmark reports fused vs unfused', !!s.bench && s.bench.fusedMs > 0 && s.bench.unfusedMs > 0 && Number.isFinite(s.bench.ratio), s.bench ? `${s.bench.shape}: fused ${s.bench.fusedMs.toFixed(2)} ms, unfused ${s.bench.unfusedMs.toFixed(2)} ms, ratio ${s.bench.ratio.toFixed(2)}` : 'no result');
+    record('demo: no uncaught page errors', errors.length === 0, errors.join('; '));
+    const shot = join(OUT, 'demo.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`   screenshot: ${relative(root, shot)}`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 3. Without WebGPU the page says what to enable (no blank page, no uncaught error).
+
+if (wants('no-webgpu')) {
+  console.log(`\n== demo page without WebGPU [${secs()}]`);
+  const check = async (label, browser, init) => {
+    const { page, errors } = await openPage(browser);
+    if (init) await page.addInitScript(init);
+    await page.goto(server.url);
+    await page.waitForFunction(() => ['no-webgpu', 'error', 'ready'].includes(document.body.dataset.state ?? ''), null, { timeout: 20_000 }).catch(() => {});
+    const state = await page.evaluate(() => document.body.dataset.state);
+    const visible = await page.isVisible('#no-webgpu');
+    const text = (await page.textContent('#no-webgpu')) ?? '';
+    const ok = visible && /Chrome or Edge 113/.test(text) && /enable-unsafe-webgpu/.test(text) && (state === 'no-webgpu' || state === 'error') && errors.length === 0;
+    record(`no WebGPU (${label}): the page shows what to enable and which browsers`, ok, `state ${state}, message ${visible ? 'shown' : 'NOT shown'}${errors.length ? `, page errors: ${errors.join('; ')}` : ''}`);
+    if (label.startsWith('navigator.gpu')) await page.screenshot({ path: join(OUT, 'demo-no-webgpu.png') });
+  };
+  await withBrowser(ADAPTERS.swiftshader.flags, (browser) => check('navigator.gpu deleted before load', browser, () => { delete Object.getPrototypeOf(navigator).gpu; }));
+  await withBrowser(['--disable-unsafe-webgpu', '--disable-features=WebGPU,Vulkan', '--disable-gpu'], (browser) => check('Chromium without WebGPU', browser));
+}
+
+await server.close();
+console.log(`\nbrowser tests in ${secs()}${failures.length ? `; failing: ${failures.join(', ')}` : ''}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

