@@ -4,7 +4,7 @@ import type { Engine } from '../src/runtime/engine.ts';
 import { benchMatmul, matmulCases } from './matmul.ts';
 import { formatTable, ratios, type BenchRow, type MeasureOptions } from './harness.ts';
 
-export const SUITES = ['matmul', 'gates'] as const;
+export const SUITES = ['matmul', 'conv', 'gates', 'step'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -25,6 +25,24 @@ export async function runBenchmarks(engine: Engine, o: BenchOptions): Promise<Be
   const results: BenchRow[] = [];
   for (const suite of o.suites) {
     o.log(`suite ${suite}`);
+    if (suite === 'step') {
+      const { benchStep, stepCases } = await import('./step.ts');
+      const cases = stepCases(o.quick);
+      results.push(...(await benchStep(engine, cases, measureOpts, o.log)));
+      if (o.peers) {
+        const { benchTfjsStep } = await import('./peers/tfjs.ts');
+        results.push(...(await benchTfjsStep(cases, measureOpts, o.log)));
+      }
+    }
+    if (suite === 'conv') {
+      const { benchConv, convCases } = await import('./conv.ts');
+      const cases = convCases(o.quick);
+      results.push(...(await benchConv(engine, cases, measureOpts, o.log)));
+      if (o.peers) {
+        const { benchTfjsConv } = await import('./peers/tfjs.ts');
+        results.push(...(await benchTfjsConv(cases, measureOpts, o.log)));
+      }
+    }
     if (suite === 'gates') {
       const { benchGates, gateCases } = await import('./gates.ts');
       results.push(...(await benchGates(engine, gateCases(o.quick), measureOpts, o.log)));

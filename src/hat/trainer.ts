@@ -173,7 +173,7 @@ export class Trainer {
     for (const batch of batches(data, cfg.batch, epochRng)) {
       const s = hat.annealS(start, data.n, cfg.smax);
       const readLoss = this.step % cfg.logEvery === 0;
-      const lossTensor = tidy(() => this.trainStep(t, batch.images, batch.labels, batch.size, data, s, lr, regDenominator, readLoss));
+      const lossTensor = tidy(() => this.recordTrainStep(t, batch.images, batch.labels, batch.size, data, s, lr, regDenominator, readLoss));
       this.step++;
       start += batch.size;
       if (lossTensor) {
@@ -191,8 +191,11 @@ export class Trainer {
     return lossCount ? lossSum / lossCount : NaN;
   }
 
-  /** Records one training step; returns the loss (CE + c·R) tensor when asked to, for readback. */
-  private trainStep(t: number, images: Float32Array, labels: Int32Array, size: number, data: Dataset, s: number, lr: number, regDenominator: number, wantLoss: boolean): Tensor | null {
+  /**
+   * Records one training step on a batch (call inside tidy(); nothing is submitted or read back); returns
+   * the loss (CE + c·R) tensor when asked to, for readback. Public for benchmarks of whole steps.
+   */
+  recordTrainStep(t: number, images: Float32Array, labels: Int32Array, size: number, data: Dataset, s: number, lr: number, regDenominator: number, wantLoss: boolean): Tensor | null {
     const cfg = this.config;
     const x = tensor(this.engine, images, [size, data.channels, data.height, data.width], 'f32', 'batch images');
     const y = tensor(this.engine, labels, [size], 'i32', 'batch labels');
@@ -237,7 +240,7 @@ export class Trainer {
   }
 
   /** Σ_l Σ_i (1 − a^{<t}_i), or the unit count before the first mask: R's fixed denominator for a task. */
-  private async regularizerDenominator(): Promise<number> {
+  async regularizerDenominator(): Promise<number> {
     const prevs: (Float32Array | null)[] = [];
     for (const l of this.net.layers) prevs.push(l.prevMask ? await l.prevMask.float32() : null);
     return hat.hatRegDenominator(prevs, this.net.layers.map((l) => l.units));

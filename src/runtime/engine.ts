@@ -58,6 +58,8 @@ export class Engine {
   private destroyed = false;
   submits = 0;
   dispatches = 0;
+  /** Per-op GPU time while profiling (see startProfile); null otherwise. */
+  private profile: Map<string, { count: number; ms: number }> | null = null;
 
   constructor(
     readonly device: GPUDevice,
@@ -138,9 +140,42 @@ export class Engine {
     return this.commands.length;
   }
 
+  /**
+   * Profiling: from now on every dispatch is submitted and waited for on its own, and its wall time is
+   * added up under its label (digits removed, so shapes group). Slow; for finding where time goes.
+   */
+  startProfile(): void {
+    this.profile = new Map();
+  }
+
+  /** Ends profiling and returns the time per op, largest first. */
+  stopProfile(): { op: string; count: number; ms: number }[] {
+    const p = this.profile ?? new Map();
+    this.profile = null;
+    return [...p.entries()].map(([op, v]) => ({ op, ...v })).sort((a, b) => b.ms - a.ms);
+  }
+
   /** Encodes everything recorded into one command buffer and submits it. */
   async submit(): Promise<void> {
     this.checkAlive('submit');
+    if (this.profile && this.commands.length > 1) {
+      const all = this.commands;
+      const params = this.params.slice(0, this.paramsUsed);
+      for (const c of all) {
+        this.commands = [c];
+        this.params.set(params);
+        this.paramsUsed = params.byteLength;
+        const t0 = performance.now();
+        await this.submit();
+        await this.device.queue.onSubmittedWorkDone();
+        const key = (c.kind === 'copy' ? c.label : c.spec.label).replace(/\d+/g, '#');
+        const entry = this.profile.get(key) ?? { count: 0, ms: 0 };
+        entry.count++;
+        entry.ms += performance.now() - t0;
+        this.profile.set(key, entry);
+      }
+      return;
+    }
     const commands = this.commands;
     if (commands.length === 0) return;
     this.commands = [];

@@ -1,0 +1,53 @@
+// Conv suite: conv2d at the AlexNet-HAT shapes (HAT.md, 32×32×3 input, batch 64): forward with bias+ReLU
+// in the epilogue, the input gradient and the weight gradient of each layer. GFLOP/s = 2·N·O·OH·OW·C·KH·KW.
+import type { Engine } from '../src/runtime/engine.ts';
+import { tensor, type Tensor } from '../src/tensor.ts';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dBiasRelu, conv2dFlops, conv2dGeometry } from '../src/kernels/conv.ts';
+import { measure, row, type BenchRow, type MeasureOptions } from './harness.ts';
+import { randomData } from './matmul.ts';
+
+export interface ConvCase { name: string; n: number; c: number; size: number; o: number; k: number; pass: 'forward' | 'dX' | 'dW' }
+
+export function convCases(quick: boolean): ConvCase[] {
+  const layers = [
+    { layer: 'conv1', c: 3, size: 32, o: 64, k: 4 },
+    { layer: 'conv2', c: 64, size: 14, o: 128, k: 3 },
+    { layer: 'conv3', c: 128, size: 6, o: 256, k: 2 },
+  ];
+  const cases: ConvCase[] = [];
+  for (const l of layers) {
+    for (const pass of ['forward', 'dX', 'dW'] as const) {
+      cases.push({ name: `${l.layer} 64x${l.c}x${l.size}x${l.size} k${l.k}→${l.o} ${pass}`, n: 64, c: l.c, size: l.size, o: l.o, k: l.k, pass });
+    }
+  }
+  return quick ? cases.filter((c) => c.name.startsWith('conv2')) : cases;
+}
+
+export function convOperands(c: ConvCase) {
+  const g = conv2dGeometry([c.n, c.c, c.size, c.size], [c.o, c.c, c.k, c.k]);
+  return { g, x: randomData(c.n * c.c * c.size * c.size, 1), w: randomData(c.o * c.c * c.k * c.k, 2), dy: randomData(c.n * c.o * g.oh * g.ow, 3), b: randomData(c.o, 4) };
+}
+
+export async function benchConv(engine: Engine, cases: ConvCase[], opts: MeasureOptions, log: (s: string) => void): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const c of cases) {
+    const d = convOperands(c);
+    const x = tensor(engine, d.x, [c.n, c.c, c.size, c.size]);
+    const w = tensor(engine, d.w, [c.o, c.c, c.k, c.k]);
+    const b = tensor(engine, d.b, [c.o]);
+    const dy = tensor(engine, d.dy, [c.n, c.o, d.g.oh, d.g.ow]);
+    let out: Tensor | null = null;
+    const tag = `bench conv ${c.name}`;
+    const t = await measure(async () => {
+      const o = out ? { out } : {};
+      out = c.pass === 'forward' ? conv2dBiasRelu(x, w, b, { relu: true, ...o }) : c.pass === 'dX' ? conv2dBackwardInput(dy, w, x.shape, o) : conv2dBackwardWeight(dy, x, w.shape, o);
+      await engine.sync(tag);
+    }, opts);
+    const r = row('conv', c.name, 'webgpu-hat', t, { flops: conv2dFlops(d.g) });
+    rows.push(r);
+    log(`  ${c.name} webgpu-hat: ${r.medianMs.toFixed(2)} ms, ${r.gflops} GFLOP/s`);
+    for (const tt of [x, w, b, dy]) tt.dispose();
+    (out as Tensor | null)?.dispose();
+  }
+  return rows;
+}

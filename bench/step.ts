@@ -1,0 +1,65 @@
+// Step suite: one whole training step of MLP-HAT (784-2000-2000, a head of 10, batch 64, task t = 1 so the
+// masks of task 0 condition the gradients), in samples/s: fused HAT, unfused HAT, and the same network
+// without HAT (approach sgd). With --peers, tfjs WebGPU trains the same MLP without gates on the same
+// adapter (dense+ReLU+dropout, softmax cross-entropy, SGD) in a row with the same case.
+import type { Engine } from '../src/runtime/engine.ts';
+import { tidy } from '../src/tensor.ts';
+import { makeDataset, type Dataset } from '../src/data/dataset.ts';
+import type { Task } from '../src/data/task.ts';
+import { DEFAULT_CONFIG, Trainer } from '../src/hat/trainer.ts';
+import { annealS } from '../src/kernels/hat.ts';
+import { row, type BenchRow, type MeasureOptions } from './harness.ts';
+import { randomData } from './matmul.ts';
+
+export interface StepCase { name: string; hidden: number[]; batch: number }
+
+export function stepCases(quick: boolean): StepCase[] {
+  const paper = { name: 'mlp 784-2000-2000 batch 64', hidden: [2000, 2000], batch: 64 };
+  return quick ? [{ name: 'mlp 784-400-400 batch 64', hidden: [400, 400], batch: 64 }] : [paper];
+}
+
+function syntheticTask(name: string, batch: number): Task {
+  const data: Dataset = makeDataset({ images: randomData(batch * 784, 9), labels: Int32Array.from({ length: batch }, (_, i) => i % 10), n: batch, channels: 1, height: 28, width: 28, classes: 10 });
+  return { name, classes: [...Array(10).keys()], nClasses: 10, inputShape: [1, 28, 28], train: data, valid: data, test: data };
+}
+
+export const STEP_IMPLS = [
+  { impl: 'webgpu-hat', approach: 'hat', fused: true },
+  { impl: 'webgpu-hat-unfused', approach: 'hat', fused: false },
+  { impl: 'webgpu-hat-plain', approach: 'sgd', fused: true },
+] as const;
+
+export async function benchStep(engine: Engine, cases: StepCase[], opts: MeasureOptions, log: (s: string) => void): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const c of cases) {
+    const tasks = [syntheticTask('t0', c.batch), syntheticTask('t1', c.batch)];
+    const trainers = STEP_IMPLS.map((s) => new Trainer(engine, tasks, { ...DEFAULT_CONFIG, approach: s.approach, fused: s.fused, hidden: c.hidden, batch: c.batch }));
+    try {
+      const denominators: number[] = [];
+      for (const trainer of trainers) {
+        if (trainer.isHat) await trainer.updateMasks(0); // task 1 trains under task 0's masks
+        denominators.push(await trainer.regularizerDenominator());
+      }
+      const data = tasks[1]!.train;
+      const times: number[][] = trainers.map(() => []);
+      const rounds = (opts.minIterations ?? 5) + 1;
+      for (let r = 0; r <= rounds; r++) {
+        for (let k = 0; k < trainers.length; k++) {
+          const t0 = performance.now();
+          tidy(() => trainers[k]!.recordTrainStep(1, data.images, data.labels, c.batch, data, annealS(r * c.batch, 1000 * c.batch, 400), 0.05, denominators[k]!, false));
+          await engine.sync(`step ${c.name} ${STEP_IMPLS[k]!.impl}`);
+          if (r > 0) times[k]!.push(performance.now() - t0); // round 0 compiles the pipelines
+        }
+      }
+      STEP_IMPLS.forEach((s, k) => {
+        const ts = times[k]!.sort((a, b) => a - b);
+        const r = row('step', c.name, s.impl, { medianMs: ts[ts.length >> 1]!, minMs: ts[0]!, maxMs: ts[ts.length - 1]!, iterations: ts.length }, { samples: c.batch });
+        rows.push(r);
+        log(`  ${c.name} ${s.impl}: ${r.medianMs.toFixed(1)} ms/step, ${r.samplesPerSecond} samples/s`);
+      });
+    } finally {
+      for (const t of trainers) t.dispose();
+    }
+  }
+  return rows;
+}
