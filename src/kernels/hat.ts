@@ -12,7 +12,7 @@ import type { Engine } from '../runtime/engine.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, Tensor, tidy } from '../tensor.ts';
 import { binary, ELEMENTWISE_WG, fill, unary } from './elementwise.ts';
-import { chooseVariant, matmul, matmulDims, variantTile, type MatmulForm } from './matmul.ts';
+import { matmul, matmulDims } from './matmul.ts';
 import { conv2dBackwardWeight, conv2dForward, conv2dGeometry, type Conv2dOptions } from './conv.ts';
 import { reduce, sumAll } from './reduce.ts';
 import { dropout, DROPOUT_HASH_SHADER } from './dropout.ts';
@@ -88,35 +88,6 @@ function oneMinus(m: Tensor): Tensor {
 // ---------------------------------------------------------------------------------------------------
 // 1. Gated linear forward: h = dropout(relu(x Wᵀ + b)) · σ(s·e).
 
-/**
- * The matmul of src/kernels/matmul.ts with an epilogue that needs more than one snippet appended (the
- * dropout hash and hat_common): same cores, variants, loaders and params layout as `matmul()`.
- * TODO: call matmul() once its Epilogue takes extra snippets (`append`).
- */
-function matmulWithSnippets(engine: Engine, form: MatmulForm, a: Tensor, b: Tensor, epi: { name: string; append: string[]; buffers: GPUBuffer[]; f: number[]; u: number[]; constants?: Record<string, boolean | number> }, label: string): Tensor {
-  const [M, N, K] = matmulDims(form, a, b);
-  const c = empty(engine, [M, N], 'f32', label);
-  if (M === 0 || N === 0) return c;
-  const v = chooseVariant(engine, form);
-  const aCols = form === 'tn' ? M : K;
-  const bCols = form === 'nt' ? K : N;
-  const vec4 = aCols % 4 === 0 && bCols % 4 === 0;
-  const [bm, bn] = variantTile(v);
-  const tilesM = Math.ceil(M / bm), tilesN = Math.ceil(N / bn);
-  const params = new ArrayBuffer(48);
-  new Uint32Array(params, 0, 4).set([M, N, K, tilesN]);
-  new Float32Array(params, 16, 4).set(epi.f.slice(0, 4));
-  new Uint32Array(params, 32, 4).set(epi.u.slice(0, 4));
-  engine.dispatch({
-    label: `matmul ${form} ${M}x${N}x${K} +${epi.name}`,
-    shader: { name: v.core, append: [vec4 ? 'matmul_load_vec4' : 'matmul_load_scalar', ...epi.append, epi.name], defines: { FORM: FORM_ID[form], TM: v.tm, TN: v.tn, WX: v.wx, WY: v.wy }, constants: epi.constants },
-    params,
-    buffers: [a.buffer, b.buffer, c.buffer, ...epi.buffers],
-    workgroups: engine.grid(tilesM * tilesN),
-  });
-  return c;
-}
-const FORM_ID: Record<MatmulForm, number> = { nn: 0, nt: 1, tn: 2 };
 
 function checkLinear(op: string, x: Tensor, w: Tensor, b: Tensor, gate: Gate, dropout: Dropout): [number, number, number] {
   const [B, IN] = x.dims2(op);
@@ -137,7 +108,7 @@ function forwardEpi(gate: Gate, d: Dropout): { f: number[]; u: number[] } {
 export function hatLinearForward(x: Tensor, w: Tensor, b: Tensor, gate: Gate, dropout: Dropout = NO_DROPOUT): Tensor {
   checkLinear('hatLinearForward', x, w, b, gate, dropout);
   const { f, u } = forwardEpi(gate, dropout);
-  return matmulWithSnippets(x.engine, 'nt', x, w, { name: 'epilogue_hat_linear', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, gate.embedding.buffer], f, u }, 'hat linear');
+  return matmul(x.engine, 'nt', x, w, { epilogue: { name: 'epilogue_hat_linear', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, gate.embedding.buffer], f, u } });
 }
 
 /** The same from primitives: matmul → + bias → relu → dropout → σ(s·e) → × gate (intermediates disposed). */
@@ -267,7 +238,7 @@ function gateBackwardKernel(op: string, g: Tensor, h: Tensor, gate: Gate, p: num
 export function plainLinearForward(x: Tensor, w: Tensor, b: Tensor, dropout: Dropout = NO_DROPOUT): Tensor {
   checkLinear('plainLinearForward', x, w, b, { embedding: b, s: 1 }, dropout);
   const { f, u } = forwardEpi({ embedding: b, s: 1 }, dropout);
-  return matmulWithSnippets(x.engine, 'nt', x, w, { name: 'epilogue_hat_linear', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, b.buffer], f, u, constants: { GATED: false } }, 'linear relu dropout');
+  return matmul(x.engine, 'nt', x, w, { epilogue: { name: 'epilogue_hat_linear', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, b.buffer], f, u, constants: { GATED: false } } });
 }
 
 /** h = dropout(relu(conv(x) + b)) in the conv epilogue (pool separately). */

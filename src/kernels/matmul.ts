@@ -44,6 +44,8 @@ export interface Epilogue {
   u?: number[];
   /** WGSL override constants of the epilogue (e.g. RELU). */
   constants?: Record<string, number | boolean>;
+  /** Snippets the epilogue itself needs (e.g. the dropout hash), placed before it. */
+  append?: readonly string[];
   /** Unused by the cache key (constants and name already are); kept for callers that label variants. */
   key?: string;
 }
@@ -133,7 +135,7 @@ export function matmul(engine: Engine, form: MatmulForm, a: Tensor, b: Tensor, o
     label: `matmul ${form} ${M}x${N}x${K}${epi.name === 'epilogue_none' ? '' : ' +' + epi.name}`,
     shader: {
       name: v.core,
-      append: [vec4 ? 'matmul_load_vec4' : 'matmul_load_scalar', epi.name],
+      append: [vec4 ? 'matmul_load_vec4' : 'matmul_load_scalar', ...(epi.append ?? []), epi.name],
       defines: { FORM: FORM_ID[form], TM: v.tm, TN: v.tn, WX: v.wx, WY: v.wy },
       constants: epi.constants,
     },
