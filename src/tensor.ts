@@ -141,13 +141,7 @@ export function tidy<T>(fn: () => T): T {
   } finally {
     scopes.pop();
   }
-  const survivors = new Set<Tensor>();
-  collect(result, survivors);
-  for (const t of scope) {
-    if (survivors.has(t) || t.kept) { scopes[scopes.length - 1]?.add(t); continue; }
-    t.dispose();
-  }
-  return result;
+  return closeScope(scope, result);
 }
 
 /** Async variant of tidy, for code that awaits inside (do not interleave two at once). */
@@ -160,6 +154,11 @@ export async function tidyAsync<T>(fn: () => Promise<T>): Promise<T> {
   } finally {
     scopes.splice(scopes.lastIndexOf(scope), 1);
   }
+  return closeScope(scope, result);
+}
+
+/** Disposes what a scope made except the result and kept tensors, which move to the enclosing scope. */
+function closeScope<T>(scope: Set<Tensor>, result: T): T {
   const survivors = new Set<Tensor>();
   collect(result, survivors);
   for (const t of scope) {

@@ -111,23 +111,30 @@ export function hatLinearForward(x: Tensor, w: Tensor, b: Tensor, gate: Gate, dr
   return matmul(x.engine, 'nt', x, w, { epilogue: { name: 'epilogue_hat_linear', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, gate.embedding.buffer], f, u } });
 }
 
+/**
+ * HAT's forward epilogue from primitives, one pass each: relu(z + b) → dropout → × σ(s·e). `perUnit` is
+ * the shape that broadcasts a per-unit vector over z ([units] for linear, [O, 1, 1] for NCHW). Consumes z.
+ */
+function gatedEpilogueUnfused(z: Tensor, b: Tensor, gate: Gate, dropout: Dropout, perUnit: number[]): Tensor {
+  const zb = binary('add', z, b.reshape(perUnit));
+  z.dispose();
+  const r = unary('relu', zb);
+  zb.dispose();
+  const d = dropout.p > 0 ? dropoutPrimitive(r, dropout) : r;
+  if (d !== r) r.dispose();
+  const a = gateUnfused(gate.embedding, gate.s);
+  const h = binary('mul', d, a.reshape(perUnit));
+  d.dispose();
+  a.dispose();
+  return h;
+}
+
 /** The same from primitives: matmul → + bias → relu → dropout → σ(s·e) → × gate (intermediates disposed). */
 export function hatLinearForwardUnfused(x: Tensor, w: Tensor, b: Tensor, gate: Gate, dropout: Dropout = NO_DROPOUT): Tensor {
   // tidy: also releases the reshaped views made here.
   return tidy(() => {
     checkLinear('hatLinearForwardUnfused', x, w, b, gate, dropout);
-    const z = matmul(x.engine, 'nt', x, w);
-    const zb = binary('add', z, b);
-    z.dispose();
-    const r = unary('relu', zb);
-    zb.dispose();
-    const d = dropout.p > 0 ? dropoutPrimitive(r, dropout) : r;
-    if (d !== r) r.dispose();
-    const a = gateUnfused(gate.embedding, gate.s);
-    const h = binary('mul', d, a);
-    d.dispose();
-    a.dispose();
-    return h;
+    return gatedEpilogueUnfused(matmul(x.engine, 'nt', x, w), b, gate, dropout, [b.size]);
   });
 }
 
@@ -160,18 +167,7 @@ export function hatConvForwardUnfused(x: Tensor, w: Tensor, b: Tensor, gate: Gat
   return tidy(() => {
     checkConv('hatConvForwardUnfused', x, w, b, gate, dropout);
     const O = w.shape[0]!;
-    const z = conv2dForward(x, w, conv);
-    const zb = binary('add', z, b.reshape([O, 1, 1]));
-    z.dispose();
-    const r = unary('relu', zb);
-    zb.dispose();
-    const d = dropout.p > 0 ? dropoutPrimitive(r, dropout) : r;
-    if (d !== r) r.dispose();
-    const a = gateUnfused(gate.embedding, gate.s);
-    const h = binary('mul', d, a.reshape([O, 1, 1]));
-    d.dispose();
-    a.dispose();
-    return h;
+    return gatedEpilogueUnfused(conv2dForward(x, w, conv), b, gate, dropout, [O, 1, 1]);
   });
 }
 
