@@ -11,6 +11,7 @@ const USAGE = `webgpu-hat — HAT continual learning on hand-written WebGPU kern
 Usage:
   webgpu-hat train [flags]      train a sequence of tasks (flags below)
   webgpu-hat bench [flags]      microbenchmarks
+  webgpu-hat export [flags]     a checkpoint as safetensors with the reference's names (flags below)
   webgpu-hat help               this text
 
 bench flags:
@@ -18,6 +19,9 @@ bench flags:
   --peers               add tfjs WebGPU rows on the same adapter (devDependencies)
   --quick               fewer cases and iterations (a smoke run)
   --json FILE           write { adapter, results: [...] } to FILE
+
+export flags:
+  --checkpoint DIR|FILE --out FILE.safetensors
 `;
 
 
@@ -74,6 +78,11 @@ async function main(argv: string[]): Promise<number> {
         await trainCommand(rest);
         return 0;
       }
+      case 'export': {
+        const { exportCommand } = await import('./train-cli.ts');
+        await exportCommand(rest);
+        return 0;
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -88,7 +97,11 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`webgpu-hat: ${e.message}\n\n${USAGE}\n${TRAIN_USAGE}`);
       return 2;
     }
-    process.stderr.write(`webgpu-hat: ${(e as Error).stack ?? e}\n`);
+    // Errors meant for the user (bad data, a NaN loss, a lost device, a bad checkpoint) carry a message
+    // that says it all; programming errors keep their stack (WEBGPU_HAT_DEBUG=1 shows it for all).
+    const err = e as Error;
+    const bug = err instanceof TypeError || err instanceof ReferenceError || err instanceof SyntaxError;
+    process.stderr.write(`webgpu-hat: ${(bug || process.env.WEBGPU_HAT_DEBUG) && err.stack ? err.stack : `${err.name && err.name !== 'Error' ? `${err.name}: ` : ''}${err.message ?? err}`}\n`);
     return 1;
   }
 }

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { writeFileSync, renameSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './usage-error.ts';
-import { DEFAULT_CONFIG, Trainer, type TrainConfig, type TrainResult } from './hat/trainer.ts';
+import { DEFAULT_CONFIG, NonFiniteLossError, Trainer, type TrainConfig, type TrainResult, type TrainerSnapshot } from './hat/trainer.ts';
+import { positionLabel, type Checkpoint } from './hat/checkpoint.ts';
 import type { Task } from './data/task.ts';
 
 export const TRAIN_USAGE = `webgpu-hat train [flags]
@@ -24,6 +25,8 @@ export const TRAIN_USAGE = `webgpu-hat train [flags]
   --unfused              use the unfused kernels (same numbers, more passes)
   --paper                the reference preset of HAT.md's split-MNIST run: --hidden 2000,2000 --epochs 20
   --out FILE             results JSON (default results/<benchmark>-<approach>-seed<seed>.json)
+  --checkpoint-dir DIR   write a checkpoint at the start, after every epoch and after every task (atomic; newest 3 kept)
+  --resume               continue from the newest valid checkpoint in --checkpoint-dir (same flags as the run that wrote it)
 `;
 
 function intFlag(name: string, v: string | undefined, fallback: number, min = 1): number {
@@ -46,6 +49,8 @@ export interface TrainArgs {
   tasks: number;
   fashionDir?: string;
   out: string;
+  checkpointDir?: string;
+  resume: boolean;
 }
 
 export function parseTrainArgs(args: string[]): TrainArgs {
@@ -57,6 +62,7 @@ export function parseTrainArgs(args: string[]): TrainArgs {
         epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, smax: { type: 'string' }, c: { type: 'string' },
         clip: { type: 'string' }, tasks: { type: 'string' }, 'fashion-dir': { type: 'string' }, seed: { type: 'string' },
         unfused: { type: 'boolean' }, paper: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean' },
+        'checkpoint-dir': { type: 'string' }, resume: { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -81,8 +87,10 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     clipNorm: numFlag('clip', values.clip, 10000),
     seed, fused: !values.unfused,
   };
+  if (values.resume && !values['checkpoint-dir']) throw new UsageError('--resume needs --checkpoint-dir DIR (the directory the interrupted run wrote its checkpoints to)');
+  if (values['checkpoint-dir'] === '') throw new UsageError('--checkpoint-dir: expected a directory, got ""');
   const name = benchmark.endsWith('.json') ? benchmark.replace(/^.*\//, '').replace(/\.json$/, '') : benchmark;
-  return { benchmark, config, tasks: intFlag('tasks', values.tasks, 10), fashionDir: values['fashion-dir'], out: values.out ?? `results/${name}-${approach}-seed${seed}.json` };
+  return { benchmark, config, tasks: intFlag('tasks', values.tasks, 10), fashionDir: values['fashion-dir'], out: values.out ?? `results/${name}-${approach}-seed${seed}.json`, checkpointDir: values['checkpoint-dir'], resume: values.resume ?? false };
 }
 
 export async function loadBenchmark(a: TrainArgs): Promise<Task[]> {
@@ -133,9 +141,41 @@ export function accuracyTable(tasks: Task[], accuracy: number[][]): string {
   return lines.join('\n');
 }
 
+/** Checks that a checkpoint was written by this run's command line (same benchmark, tasks and config). */
+function checkSameRun(a: TrainArgs, tasks: Task[], c: Checkpoint, path: string): void {
+  const diffs: string[] = [];
+  if (c.meta.benchmark !== a.benchmark) diffs.push(`benchmark ${c.meta.benchmark} (now ${a.benchmark})`);
+  const names = tasks.map((t) => t.name);
+  if (c.meta.taskNames.join('\n') !== names.join('\n')) diffs.push(`tasks ${c.meta.taskNames.join(', ')} (now ${names.join(', ')})`);
+  const now = a.config as unknown as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(c.meta.config), ...Object.keys(now)])) {
+    if (JSON.stringify(c.meta.config[k]) !== JSON.stringify(now[k])) diffs.push(`${k} ${JSON.stringify(c.meta.config[k])} (now ${JSON.stringify(now[k])})`);
+  }
+  if (diffs.length) throw new UsageError(`--resume: ${path} was written by a different run: ${diffs.join('; ')}. Resume with the flags of the run that wrote it`);
+}
+
 export async function trainCommand(args: string[]): Promise<void> {
   const a = parseTrainArgs(args);
   const tasks = await loadBenchmark(a);
+  let dir: import('./io/checkpoint-dir.ts').CheckpointDir | null = null;
+  let resume: { path: string; checkpoint: Checkpoint } | null = null;
+  let lastGood: string | null = null;
+  if (a.checkpointDir) {
+    const io = await import('./io/checkpoint-dir.ts');
+    if (a.resume) {
+      resume = io.newestValidCheckpoint(a.checkpointDir, (e) => process.stderr.write(`skipping ${e.message}\n`));
+      if (resume) {
+        checkSameRun(a, tasks, resume.checkpoint, resume.path);
+        lastGood = resume.path;
+        process.stderr.write(`resuming from ${resume.path} (${positionLabel(resume.checkpoint.state)})\n`);
+      } else {
+        process.stderr.write(`no checkpoint in ${a.checkpointDir} yet: starting from the beginning\n`);
+      }
+    } else if (io.listCheckpoints(a.checkpointDir).length) {
+      throw new UsageError(`--checkpoint-dir: ${a.checkpointDir} already holds checkpoints; add --resume to continue that run, or give an empty directory`);
+    }
+    dir = new io.CheckpointDir(a.checkpointDir);
+  }
   const { createEngine } = await import('./runtime/node.ts');
   const engine = await createEngine();
   let trainer: Trainer | null = null;
@@ -144,13 +184,25 @@ export async function trainCommand(args: string[]): Promise<void> {
     trainer = new Trainer(engine, tasks, a.config);
     const c = a.config;
     process.stderr.write(`${a.benchmark}, ${c.approach}${c.approach === 'hat' ? (c.fused ? ' (fused kernels)' : ' (unfused kernels)') : ''}, ${c.net} ${c.net === 'mlp' ? c.hidden.join('-') : ''} (${trainer.net.parameterCount().toLocaleString('en')} parameters), ${c.epochs} epochs/task, batch ${c.batch}, lr ${c.lr}, seed ${c.seed}\n`);
-    const result: TrainResult = await trainer.run(progressPrinter(tasks, c.epochs));
+    const checkpoint = dir ? (snap: TrainerSnapshot) => {
+      lastGood = dir!.write({ ...snap, meta: { benchmark: a.benchmark, config: { ...c }, taskNames: tasks.map((t) => t.name), label: positionLabel(snap.state), seq: 0, createdAt: new Date().toISOString() } });
+    } : undefined;
+    let result: TrainResult;
+    try {
+      result = await trainer.run(progressPrinter(tasks, c.epochs), { checkpoint, resume: resume?.checkpoint });
+    } catch (e) {
+      if (e instanceof NonFiniteLossError) {
+        e.message += lastGood ? `. The last good checkpoint, ${lastGood}, is intact (nothing non-finite is ever written)` : ' (no checkpoint was written: add --checkpoint-dir DIR to keep the last good state)';
+      }
+      throw e;
+    }
     const json = {
       benchmark: a.benchmark, approach: c.approach, seed: c.seed, config: c,
       tasks: tasks.map((t) => ({ name: t.name, classes: t.classes, nTrain: t.train.n, nValid: t.valid.n, nTest: t.test.n })),
       accuracy: result.accuracy, maskUsage: result.maskUsage, epochs: result.epochs,
       trainSeconds: round(result.trainSeconds), samplesPerSecond: Math.round(result.samplesPerSecond),
       adapter: engine.adapter, date: new Date().toISOString(),
+      ...(resume ? { resumedFrom: { checkpoint: resume.path, position: positionLabel(resume.checkpoint.state) } } : {}),
     };
     const out = resolve(a.out);
     mkdirSync(dirname(out), { recursive: true });
@@ -163,6 +215,38 @@ export async function trainCommand(args: string[]): Promise<void> {
     trainer?.dispose();
     engine.destroy();
   }
+}
+
+export const EXPORT_USAGE = `webgpu-hat export --checkpoint DIR|FILE --out FILE.safetensors
+  --checkpoint DIR|FILE  a --checkpoint-dir (its newest valid checkpoint) or one .hatckpt file
+  --out FILE             safetensors with the reference implementation's names (README: "Weights out and in")
+`;
+
+/** `webgpu-hat export`: a checkpoint's parameters, embeddings and masks as safetensors with the reference's names. */
+export async function exportCommand(args: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, strict: true, allowPositionals: false, options: { checkpoint: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) { process.stdout.write(EXPORT_USAGE); process.exit(0); }
+  if (!values.checkpoint) throw new UsageError('export: --checkpoint DIR|FILE is required');
+  if (!values.out) throw new UsageError('export: --out FILE.safetensors is required');
+  const { resolveCheckpoint, writeFileAtomic } = await import('./io/checkpoint-dir.ts');
+  const { toReferenceTensors } = await import('./io/reference-names.ts');
+  const { encodeSafetensors } = await import('./io/safetensors.ts');
+  const { path, checkpoint } = resolveCheckpoint(values.checkpoint, (e) => process.stderr.write(`skipping ${e.message}\n`));
+  const tensors = toReferenceTensors(checkpoint.tensors);
+  const meta = checkpoint.meta;
+  const bytes = encodeSafetensors(tensors, {
+    format: 'pt', producer: 'webgpu-hat', benchmark: meta.benchmark, tasks: JSON.stringify(meta.taskNames),
+    position: positionLabel(checkpoint.state), config: JSON.stringify(meta.config),
+  });
+  const out = resolve(values.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileAtomic(out, bytes);
+  process.stdout.write(`wrote ${tensors.length} tensors (${(bytes.length / 2 ** 20).toFixed(2)} MiB) from ${path} (${positionLabel(checkpoint.state)}) to ${values.out}\n`);
 }
 
 function round(x: number): number {

@@ -13,6 +13,7 @@ import { countCorrect } from '../kernels/loss.ts';
 import { gradNorm, sgdStep } from '../kernels/optim.ts';
 import { axpy, copy, fill } from '../kernels/elementwise.ts';
 import * as hat from '../kernels/hat.ts';
+import { DeviceLostError } from '../runtime/errors.ts';
 import { HatNetwork } from './network.ts';
 
 export type Approach = 'hat' | 'sgd';
@@ -63,6 +64,56 @@ export interface Progress {
   taskEnd?(task: number, accuracies: number[], maskUsage: number[]): void;
 }
 
+/** The loss (or a parameter about to be checkpointed) is NaN or ±Inf: training stops here. */
+export class NonFiniteLossError extends Error {
+  constructor(readonly task: number, readonly taskName: string, readonly step: number, readonly epoch: number, detail: string) {
+    super(`${detail} at step ${step} (task ${task + 1} "${taskName}", epoch ${epoch + 1}); lower --lr`);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/** Where a task stands between epochs: enough to continue it exactly. */
+export interface TaskState {
+  /** The next epoch to run. */
+  epoch: number;
+  lr: number;
+  patience: number;
+  /** Best validation loss so far (null: none yet, i.e. Infinity). */
+  bestLoss: number | null;
+  /** The lr fell below lrMin: no more epochs for this task. */
+  stopped: boolean;
+  reports: EpochReport[];
+  ms: number;
+  samples: number;
+}
+
+/**
+ * Everything a run needs to continue exactly (HAT.md's procedure is deterministic for a seed and
+ * adapter): the position, the step counter that seeds dropout, the draws taken from the shuffling RNG,
+ * the task in progress, the results so far; and (in `tensors`) every parameter, every cumulative mask
+ * (`mask.<layer>`) and the best-validation copies of the task in progress (`best.<name>`).
+ */
+export interface TrainerState {
+  /** The task in progress, or the next one to start when `inTask` is null (= tasks.length: all done). */
+  task: number;
+  step: number;
+  rngDraws: number;
+  inTask: TaskState | null;
+  results: { accuracy: number[][]; maskUsage: number[][]; epochs: EpochReport[]; trainMs: number; trainedSamples: number };
+}
+
+export interface TrainerSnapshot {
+  state: TrainerState;
+  tensors: Map<string, { shape: number[]; data: Float32Array }>;
+}
+
+export interface RunOptions {
+  /** Called with a snapshot at the start, after every epoch and after every task (await it to write it). */
+  checkpoint?: (snapshot: TrainerSnapshot) => Promise<void> | void;
+  /** Continue from this snapshot instead of starting at task 0. */
+  resume?: TrainerSnapshot;
+}
+
 export interface TrainResult {
   accuracy: number[][];
   maskUsage: number[][];
@@ -76,7 +127,10 @@ export interface TrainResult {
 export class Trainer {
   readonly net: HatNetwork;
   private step = 0;
-  private readonly rng: Rng;
+  private rng: Rng;
+  /** Values drawn from `rng` so far (one per epoch): its state, replayable from the seed. */
+  private rngDraws = 0;
+  private lostInfo: GPUDeviceLostInfo | null = null;
 
   constructor(readonly engine: Engine, readonly tasks: Task[], readonly config: TrainConfig) {
     const first = tasks[0]!;
@@ -91,51 +145,153 @@ export class Trainer {
       hidden: config.hidden, gated: config.approach === 'hat', seed: config.seed,
     });
     this.rng = new Rng(deriveSeed(config.seed, 0xbad5eed));
+    engine.device.lost.then((info) => { this.lostInfo = info; }, () => {});
+  }
+
+  /** The step counter (seeds dropout; one per batch over the whole run). */
+  get steps(): number {
+    return this.step;
   }
 
   get isHat(): boolean {
     return this.config.approach === 'hat';
   }
 
-  async run(progress: Progress = {}): Promise<TrainResult> {
-    const accuracy: number[][] = [];
-    const maskUsage: number[][] = [];
-    const epochs: EpochReport[] = [];
-    let trainMs = 0, trainedSamples = 0;
-    for (let t = 0; t < this.tasks.length; t++) {
+  async run(progress: Progress = {}, opts: RunOptions = {}): Promise<TrainResult> {
+    const resume = opts.resume;
+    const results: TrainerState['results'] = resume
+      ? structuredClone(resume.state.results)
+      : { accuracy: [], maskUsage: [], epochs: [], trainMs: 0, trainedSamples: 0 };
+    const first = resume ? resume.state.task : 0;
+    if (resume) this.restore(resume);
+    else await opts.checkpoint?.(await this.snapshot({ task: 0, step: this.step, rngDraws: this.rngDraws, inTask: null, results }));
+    for (let t = first; t < this.tasks.length; t++) {
       progress.taskStart?.(t, this.tasks[t]!);
-      const r = await this.trainTask(t, progress);
-      epochs.push(...r.epochs);
-      trainMs += r.ms;
-      trainedSamples += r.samples;
+      const inTask = t === first && resume?.state.inTask ? resume.state.inTask : undefined;
+      const r = await this.trainTask(t, progress, {
+        resume: inTask ? { state: inTask, best: resume!.tensors } : undefined,
+        onEpoch: opts.checkpoint ? async (state, best) => {
+          await opts.checkpoint!(await this.snapshot({ task: t, step: this.step, rngDraws: this.rngDraws, inTask: state, results }, best));
+        } : undefined,
+      });
+      results.epochs.push(...r.epochs);
+      results.trainMs += r.ms;
+      results.trainedSamples += r.samples;
       if (this.isHat) await this.updateMasks(t);
       const row: number[] = [];
-      for (let u = 0; u <= t; u++) row.push((await this.evaluate(u, this.tasks[u]!.test)).accuracy);
-      accuracy.push(row);
-      maskUsage.push(await this.maskUsage());
-      progress.taskEnd?.(t, row, maskUsage[t]!);
+      for (let u = 0; u <= t; u++) row.push((await this.guard(t, this.evaluate(u, this.tasks[u]!.test))).accuracy);
+      results.accuracy.push(row);
+      results.maskUsage.push(await this.maskUsage());
+      progress.taskEnd?.(t, row, results.maskUsage[t]!);
+      await opts.checkpoint?.(await this.snapshot({ task: t + 1, step: this.step, rngDraws: this.rngDraws, inTask: null, results }));
     }
+    const { accuracy, maskUsage, epochs, trainMs, trainedSamples } = results;
     return { accuracy, maskUsage, epochs, trainSeconds: trainMs / 1000, samplesPerSecond: trainedSamples / (trainMs / 1000), trainedSamples };
   }
 
-  /** One task: epochs with the validation-driven lr schedule; the best-validation parameters are restored. */
-  async trainTask(t: number, progress: Progress = {}): Promise<{ epochs: EpochReport[]; ms: number; samples: number }> {
+  /** Names of every parameter (namedParameters()), by tensor. */
+  private parameterNames(): Map<Tensor, string> {
+    return new Map(this.net.namedParameters().map(([n, p]) => [p, n]));
+  }
+
+  /**
+   * Reads back everything a checkpoint needs (parameters, masks, and `best` as `best.<name>` for the
+   * task in progress). Refuses a non-finite value: a checkpoint is always one to continue from.
+   */
+  async snapshot(state: TrainerState, best: Tensor[] = []): Promise<TrainerSnapshot> {
+    const tensors: TrainerSnapshot['tensors'] = new Map();
+    const names = this.parameterNames();
+    const add = async (name: string, t: Tensor) => {
+      const data = await this.guard(state.task, t.float32('checkpoint'));
+      for (let i = 0; i < data.length; i++) {
+        if (!Number.isFinite(data[i]!)) {
+          const task = Math.min(state.task, this.tasks.length - 1);
+          throw new NonFiniteLossError(task, this.tasks[task]!.name, this.step, state.inTask ? state.inTask.epoch - 1 : this.config.epochs - 1, `${name}[${i}] became ${data[i]}`);
+        }
+      }
+      tensors.set(name, { shape: [...t.shape], data });
+    };
+    for (const [name, p] of this.net.namedParameters()) await add(name, p);
+    for (const l of this.net.layers) if (l.prevMask) await add(`mask.${l.name}`, l.prevMask);
+    if (best.length) {
+      const params = this.net.taskParameters(state.task);
+      for (let i = 0; i < best.length; i++) await add(`best.${names.get(params[i]!)!}`, best[i]!);
+    }
+    return { state: structuredClone({ ...state, step: this.step, rngDraws: this.rngDraws }), tensors };
+  }
+
+  /** Loads a snapshot's parameters, masks, step counter and RNG position into this trainer. */
+  restore(snapshot: TrainerSnapshot): void {
+    const get = (name: string, shape: readonly number[]) => {
+      const t = snapshot.tensors.get(name);
+      if (!t) throw new Error(`checkpoint has no tensor ${name}`);
+      if (t.shape.join() !== shape.join()) throw new Error(`checkpoint tensor ${name} has shape [${t.shape.join(', ')}], the network [${shape.join(', ')}]`);
+      return t.data;
+    };
+    for (const [name, p] of this.net.namedParameters()) this.engine.upload(p.buffer, get(name, p.shape));
+    for (const l of this.net.layers) {
+      const m = snapshot.tensors.get(`mask.${l.name}`);
+      l.prevMask?.dispose();
+      l.prevMask = m ? tensor(this.engine, get(`mask.${l.name}`, [l.units]), [l.units], 'f32', `mask.${l.name}`).keep() : null;
+    }
+    this.step = snapshot.state.step;
+    this.rng = new Rng(deriveSeed(this.config.seed, 0xbad5eed));
+    for (let i = 0; i < snapshot.state.rngDraws; i++) this.rng.nextU32();
+    this.rngDraws = snapshot.state.rngDraws;
+  }
+
+  /**
+   * Awaits GPU work; when the device was lost meanwhile, throws a DeviceLostError naming the task and
+   * step (whatever the failed call threw), so callers can tell a lost device from a bug.
+   */
+  private async guard<T>(t: number, work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (e) {
+      const info = this.lostInfo ?? (await Promise.race([this.engine.device.lost, new Promise<null>((r) => setTimeout(() => r(null), 250))]));
+      if (info) throw new DeviceLostError(info.reason, `${info.message || 'the device is gone'} (while training task ${t + 1}, step ${this.step}; ${(e as Error).message})`);
+      throw e;
+    }
+  }
+
+  private assertDevice(t: number): void {
+    const info = this.lostInfo;
+    if (info) throw new DeviceLostError(info.reason, `${info.message || 'the device is gone'} (before step ${this.step} of task ${t + 1})`);
+  }
+
+  /**
+   * One task: epochs with the validation-driven lr schedule; the best-validation parameters are restored.
+   * `opts.resume` continues a task from a checkpoint (its state and the `best.<name>` copies);
+   * `opts.onEpoch` sees the state and the best copies after every epoch (for checkpoints).
+   */
+  async trainTask(t: number, progress: Progress = {}, opts: {
+    resume?: { state: TaskState; best: TrainerSnapshot['tensors'] };
+    onEpoch?: (state: TaskState, best: Tensor[]) => Promise<void>;
+  } = {}): Promise<{ epochs: EpochReport[]; ms: number; samples: number }> {
     const cfg = this.config;
     const task = this.tasks[t]!;
     const params = this.net.taskParameters(t);
-    const regDenominator = this.isHat ? await this.regularizerDenominator() : 1;
-    let lr = cfg.lr, patience = cfg.patience, bestLoss = Infinity;
-    let best = params.map((p) => copy(p, `best ${p.label}`).keep());
-    const reports: EpochReport[] = [];
-    let ms = 0, samples = 0;
+    const regDenominator = this.isHat ? await this.guard(t, this.regularizerDenominator()) : 1;
+    const r = opts.resume?.state;
+    let lr = r ? r.lr : cfg.lr, patience = r ? r.patience : cfg.patience, bestLoss = r?.bestLoss ?? Infinity;
+    let stopped = r?.stopped ?? false;
+    const names = this.parameterNames();
+    let best = params.map((p) => {
+      const saved = opts.resume?.best.get(`best.${names.get(p)}`);
+      if (opts.resume && !saved) throw new Error(`checkpoint has no best.${names.get(p)} for the task in progress`);
+      return (saved ? tensor(this.engine, saved.data, p.shape, 'f32', `best ${p.label}`) : copy(p, `best ${p.label}`)).keep();
+    });
+    const reports: EpochReport[] = r ? structuredClone(r.reports) : [];
+    let ms = r?.ms ?? 0, samples = r?.samples ?? 0;
     try {
-      for (let epoch = 0; epoch < cfg.epochs; epoch++) {
+      for (let epoch = r?.epoch ?? 0; epoch < cfg.epochs && !stopped; epoch++) {
         const t0 = performance.now();
-        const trainLoss = await this.trainEpoch(t, task.train, lr, regDenominator, (done, total, s, loss) => progress.batch?.(t, epoch, done, total, s, loss));
+        const trainLoss = await this.trainEpoch(t, task.train, lr, regDenominator, (done, total, s, loss) => progress.batch?.(t, epoch, done, total, s, loss), epoch);
         const epochMs = performance.now() - t0;
         ms += epochMs;
         samples += task.train.n;
-        const valid = await this.evaluate(t, task.valid);
+        const valid = await this.guard(t, this.evaluate(t, task.valid));
+        if (!Number.isFinite(valid.loss)) throw new NonFiniteLossError(t, task.name, this.step, epoch, `the validation loss became ${valid.loss}`);
         const improved = valid.loss < bestLoss;
         if (improved) {
           bestLoss = valid.loss;
@@ -155,36 +311,39 @@ export class Trainer {
         };
         reports.push(report);
         progress.epoch?.(report);
-        if (lr < cfg.lrMin) break;
+        if (lr < cfg.lrMin) stopped = true;
+        await opts.onEpoch?.({ epoch: epoch + 1, lr, patience, bestLoss: Number.isFinite(bestLoss) ? bestLoss : null, stopped, reports, ms, samples }, best);
       }
       // Restore the parameters of the best validation loss.
       params.forEach((p, i) => this.engine.copy(best[i]!.buffer, p.buffer, p.bytes, `restore ${p.label}`));
-      await this.engine.submit();
+      await this.guard(t, this.engine.submit());
     } finally {
       for (const b of best) b.dispose();
     }
     return { epochs: reports, ms, samples };
   }
 
-  private async trainEpoch(t: number, data: Dataset, lr: number, regDenominator: number, onBatch: (done: number, total: number, s: number, loss: number | null) => void): Promise<number> {
+  private async trainEpoch(t: number, data: Dataset, lr: number, regDenominator: number, onBatch: (done: number, total: number, s: number, loss: number | null) => void, epoch = 0): Promise<number> {
     const cfg = this.config;
     let lossSum = 0, lossCount = 0, start = 0;
     const epochRng = this.rng.fork();
+    this.rngDraws++;
     for (const batch of batches(data, cfg.batch, epochRng)) {
+      this.assertDevice(t);
       const s = hat.annealS(start, data.n, cfg.smax);
       const readLoss = this.step % cfg.logEvery === 0;
       const lossTensor = tidy(() => this.recordTrainStep(t, batch.images, batch.labels, batch.size, data, s, lr, regDenominator, readLoss));
       this.step++;
       start += batch.size;
       if (lossTensor) {
-        const loss = await lossTensor.item('train step');
+        const loss = await this.guard(t, lossTensor.item('train step'));
         lossTensor.dispose();
-        if (!Number.isFinite(loss)) throw new Error(`the training loss became ${loss} at step ${this.step} (task ${t}, s = ${s.toFixed(3)}); lower --lr`);
+        if (!Number.isFinite(loss)) throw new NonFiniteLossError(t, this.tasks[t]?.name ?? `${t}`, this.step, epoch, `the training loss became ${loss} (s = ${s.toFixed(3)})`);
         lossSum += loss;
         lossCount++;
         onBatch(start, data.n, s, loss);
       } else {
-        await this.engine.submit();
+        await this.guard(t, this.engine.submit());
         onBatch(start, data.n, s, null);
       }
     }
