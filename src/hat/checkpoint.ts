@@ -58,7 +58,8 @@ export function positionLabel(state: TrainerState): string {
 
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   const tensors: [string, NamedArray][] = [...c.tensors].map(([name, t]) => [name, f32(t.shape, t.data)]);
-  const json = JSON.stringify({ state: c.state, meta: c.meta });
+  // JSON has no NaN or ±Infinity (an epoch without a loss readback reports NaN): tag them.
+  const json = JSON.stringify({ state: c.state, meta: c.meta }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v));
   const payload = encodeSafetensors(tensors, { [STATE_KEY]: json, format: 'webgpu-hat checkpoint', version: String(CHECKPOINT_VERSION) });
   const out = new Uint8Array(PREFIX_BYTES + payload.length);
   out.set(new TextEncoder().encode(CHECKPOINT_MAGIC), 0);
@@ -95,7 +96,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
     file = decodeSafetensors(payload, source);
     const json = file.metadata[STATE_KEY];
     if (json === undefined) throw new Error(`no ${STATE_KEY} metadata`);
-    parsed = JSON.parse(json);
+    parsed = JSON.parse(json, (_k, v) => (v && typeof v === 'object' && typeof v.$number === 'string' && Object.keys(v).length === 1 ? Number(v.$number) : v));
   } catch (e) {
     throw new CheckpointError(source, 'corrupted', (e as Error).message);
   }

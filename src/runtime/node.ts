@@ -24,12 +24,13 @@ export const nodeShaderSource: ShaderSource = (name) => {
   return code;
 };
 
-export async function createEngine(options: EngineOptions & { powerPreference?: GPUPowerPreference } = {}): Promise<Engine> {
+/** `shaderSource` replaces where kernels come from (default: shaders/ on disk), e.g. for a test kernel. */
+export async function createEngine(options: EngineOptions & { powerPreference?: GPUPowerPreference; shaderSource?: ShaderSource } = {}): Promise<Engine> {
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
   const gpu = create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
   if (!adapter) {
     throw new Error('WebGPU found no adapter. On a machine without a GPU, install the Vulkan loader and Mesa >= 24 lavapipe: run `npm run setup` (as root on Debian it installs them), or see README "Requirements".');
   }
-  return requestEngine(adapter, nodeShaderSource, gpu, options);
+  return requestEngine(adapter, options.shaderSource ?? nodeShaderSource, gpu, options);
 }
