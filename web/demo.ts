@@ -250,7 +250,8 @@ async function benchmark(): Promise<void> {
   const hat = kernels.hat;
   try {
     const e = await getEngine(cfg.mode);
-    const B = 64, IN = 784, OUT = 256;
+    // A small layer, dropout on, and the masks of an earlier task, so the conditioning is active.
+    const B = 64, IN = 256, OUT = 256, P = 0.5;
     const rand = (n: number, lo = -1, hi = 1, seed = 1) => {
       let s = seed >>> 0;
       return Float32Array.from({ length: n }, () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return lo + (hi - lo) * (s / 4294967296); });
@@ -262,29 +263,33 @@ async function benchmark(): Promise<void> {
     ];
     const [x, w, b, emb, g, post, pre] = keep as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
     const gate = { embedding: emb, s: 50 };
+    let seed = 0;
     const step = (fused: boolean) => tidy(() => {
-      const h = fused ? hat.hatLinearForward(x, w, b, gate) : hat.hatLinearForwardUnfused(x, w, b, gate);
-      const back = fused ? hat.hatGateBackward(g, h, gate, 0, post) : hat.hatGateBackwardUnfused(g, h, gate, 0, post);
+      const drop = { p: P, seed: seed++ };
+      const h = fused ? hat.hatLinearForward(x, w, b, gate, drop) : hat.hatLinearForwardUnfused(x, w, b, gate, drop);
+      const back = fused ? hat.hatGateBackward(g, h, gate, P, post) : hat.hatGateBackwardUnfused(g, h, gate, P, post);
       const dw = fused ? hat.hatLinearWeightGrad(back.dz, x, post, pre) : hat.hatLinearWeightGradUnfused(back.dz, x, post, pre);
       for (const t of [h, back.dz, back.dEmbedding, back.dBias, dw]) t.dispose();
     });
-    const iters = 10;
-    const time = async (fused: boolean) => {
+    const time = async (fused: boolean, iters: number) => {
       const t0 = performance.now();
       for (let i = 0; i < iters; i++) step(fused);
       await e.sync(fused ? 'bench fused' : 'bench unfused');
       return (performance.now() - t0) / iters;
     };
-    for (const fused of [true, false]) { await time(fused); await time(fused); } // compile and warm up
+    // Compile and warm up, then size the rounds to about 150 ms each (a CPU adapter is slow, a GPU fast).
+    let perStep = 0;
+    for (const fused of [true, false]) { await time(fused, 1); perStep = Math.max(perStep, await time(fused, 2)); }
+    const iters = Math.max(2, Math.min(50, Math.round(150 / Math.max(perStep, 0.01))));
     const fusedTimes: number[] = [], unfusedTimes: number[] = [];
     for (let round = 0; round < 5; round++) {
-      fusedTimes.push(await time(true));
-      unfusedTimes.push(await time(false));
+      fusedTimes.push(await time(true, iters));
+      unfusedTimes.push(await time(false, iters));
     }
     for (const t of keep) t.dispose();
     const median = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1]!;
     const fusedMs = median(fusedTimes), unfusedMs = median(unfusedTimes);
-    state.bench = { fusedMs, unfusedMs, ratio: unfusedMs / fusedMs, shape: `batch ${B}, ${IN} → ${OUT}` };
+    state.bench = { fusedMs, unfusedMs, ratio: unfusedMs / fusedMs, shape: `batch ${B}, ${IN} → ${OUT}, dropout ${P}, ${iters} steps per round` };
     setPhase('done');
   } catch (err) {
     showError(err);
