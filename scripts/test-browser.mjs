@@ -141,7 +141,7 @@ for (const [name, adapter] of Object.entries(ADAPTERS)) {
     const { page, errors } = await openPage(browser);
     page.on('console', (m) => { if (process.env.VERBOSE) console.log(`   page: ${m.text()}`); });
     await page.goto(`${server.url}test/kernels.html?adapter=${adapter.query}&files=${files.join(',')}`);
-    await page.waitForFunction(() => globalThis.__browserTests?.done === true, null, { timeout: 200_000, polling: 250 }).catch(() => {});
+    await page.waitForFunction(() => globalThis.__browserTests?.done === true, null, { timeout: 360_000, polling: 250 }).catch(() => {});
     const report = await page.evaluate(() => globalThis.__browserTests ?? null);
     if (!report) { record(`${name}: the test page started`, false, `page errors: ${errors.join('; ') || 'none'}`); return; }
     if (!report.done) record(`${name}: the test page finished in time`, false, `timed out after ${report.files.length} of ${files.length} files; page errors: ${errors.join('; ') || 'none'}`);
@@ -170,8 +170,8 @@ if (wants('demo')) {
     const { page, errors } = await openPage(browser, { width: 1200, height: 1000 });
     const q = new URLSearchParams({ approach: DEMO_RUN.approach, hidden: DEMO_RUN.hidden, epochs: String(DEMO_RUN.epochs), autorun: '1', bench: '1' });
     await page.goto(`${server.url}?${q}`);
-    await page.waitForFunction(() => ['done', 'error', 'stopped'].includes(globalThis.__demo?.phase) && globalThis.__demo?.bench, null, { timeout: 150_000, polling: 500 })
-      .catch(() => page.waitForFunction(() => ['error', 'stopped'].includes(globalThis.__demo?.phase), null, { timeout: 1 }).catch(() => {}));
+    // autorun trains, then bench=1 runs the microbenchmark: done means both, error or stopped ends early.
+    await page.waitForFunction(() => { const d = globalThis.__demo; return d && (d.phase === 'error' || d.phase === 'stopped' || (d.phase === 'done' && d.bench)); }, null, { timeout: 300_000, polling: 500 }).catch(() => {});
     const s = await page.evaluate(() => globalThis.__demo);
     const run = s.runs[0];
     const last = run?.accuracy.at(-1) ?? [];
