@@ -75,3 +75,25 @@ export function writeIdxSequence(dir: string, opts: { tasks?: number; train?: nu
   writeFileSync(path, JSON.stringify(spec, null, 2));
   return path;
 }
+
+/** Like runCli, without blocking: lets a test run several short CLI calls at once. */
+export function runCliAsync(args: string[], timeoutMs = 120_000): Promise<CliResult> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (status, signal) => { clearTimeout(timer); resolveRun({ status, signal, stdout, stderr }); });
+  });
+}
+
+/** Runs `jobs` with at most `width` at a time, results in order. */
+export async function inBatches<T>(jobs: (() => Promise<T>)[], width = 4): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < jobs.length) { const i = next++; out[i] = await jobs[i]!(); }
+  }));
+  return out;
+}

@@ -1,0 +1,131 @@
+// Bad input to the command line: every case gets a clear message, and flag mistakes get the usage and
+// exit code 2; bad data files and task-sequence files name the file, the task and the key. Every case runs
+// through the CLI's own parsing and loading (parseTrainArgs, loadBenchmark); a sample of each kind also
+// runs as a real `webgpu-hat` process (each costs a second of start-up), for the exit codes and output.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeIdx } from '../../src/data/idx.ts';
+import { inBatches, runCliAsync, tempDir, writeIdxData, type CliResult } from './_cli.ts';
+import { loadBenchmark, parseTrainArgs } from '../../src/train-cli.ts';
+import { UsageError } from '../../src/usage-error.ts';
+
+const dir = tempDir('badinput');
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+interface Case { name: string; args: string[]; status: number; text: RegExp; usage?: boolean }
+
+const flagCases: Case[] = [
+  { name: 'unknown flag', args: ['train', '--bogus', '1'], status: 2, text: /Unknown option '--bogus'/, usage: true },
+  { name: 'unknown command', args: ['trian'], status: 2, text: /unknown command "trian"/, usage: true },
+  { name: 'non-integer epochs', args: ['train', '--epochs', 'two'], status: 2, text: /--epochs: expected an integer ≥ 1, got "two"/, usage: true },
+  { name: 'zero batch', args: ['train', '--batch', '0'], status: 2, text: /--batch: expected an integer ≥ 1, got "0"/, usage: true },
+  { name: 'negative lr', args: ['train', '--lr=-1'], status: 2, text: /--lr: expected a positive number, got "-1"/, usage: true },
+  { name: 'negative lr, no =', args: ['train', '--lr', '-1'], status: 2, text: /Option '--lr' argument is ambiguous/, usage: true },
+  { name: 'NaN smax', args: ['train', '--smax', 'NaN'], status: 2, text: /--smax: expected a positive number, got "NaN"/, usage: true },
+  { name: 'bad hidden list', args: ['train', '--hidden', '32,x'], status: 2, text: /--hidden: expected an integer ≥ 1, got "x"/, usage: true },
+  { name: 'unknown approach', args: ['train', '--approach', 'ewc'], status: 2, text: /--approach: unknown approach "ewc" \(hat \| sgd\)/, usage: true },
+  { name: 'missing value', args: ['train', '--epochs'], status: 2, text: /Option '--epochs <value>' argument missing/, usage: true },
+  { name: 'positional argument', args: ['train', 'split-mnist'], status: 2, text: /Unexpected argument 'split-mnist'/, usage: true },
+  { name: 'unknown benchmark', args: ['train', '--benchmark', 'cifar-1000'], status: 2, text: /--benchmark: unknown benchmark "cifar-1000"/, usage: true },
+  { name: 'missing sequence file', args: ['train', '--benchmark', '/nonexistent/seq.json'], status: 2, text: /--benchmark: file not found: \/nonexistent\/seq\.json/, usage: true },
+  { name: '--resume without a directory', args: ['train', '--resume'], status: 2, text: /--resume needs --checkpoint-dir DIR/, usage: true },
+  { name: 'export without --checkpoint', args: ['export', '--out', 'x.safetensors'], status: 2, text: /export: --checkpoint DIR\|FILE is required/, usage: true },
+  { name: 'export of a missing checkpoint', args: ['export', '--checkpoint', '/nonexistent/ck', '--out', join(dir, 'x.safetensors')], status: 1, text: /checkpoint not found: \/nonexistent\/ck/ },
+];
+
+/** A task-sequence file with one task over the given dataset spec (plus task keys), written to dir/name. */
+function sequence(name: string, dataset: unknown, task: Record<string, unknown> = {}, top: Record<string, unknown> = {}): string {
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify({ name, tasks: [{ dataset, ...task }], ...top }));
+  return path;
+}
+
+function dataCases(): Case[] {
+  const good = writeIdxData(dir, 'good', 40, 4, 1);
+  const idx = (train: { images: string; labels: string }) => ({ format: 'idx', train, test: good });
+  const bytes = readFileSync(join(dir, good.images));
+  writeFileSync(join(dir, 'truncated-images.idx'), bytes.subarray(0, bytes.length - 100));
+  writeFileSync(join(dir, 'short-header.idx'), bytes.subarray(0, 10));
+  const magic = bytes.slice(); magic[2] = 0x09; magic[3] = 0x01;
+  writeFileSync(join(dir, 'magic-images.idx'), magic);
+  writeFileSync(join(dir, 'labels-as-images.idx'), readFileSync(join(dir, good.labels)));
+  writeFileSync(join(dir, 'gz-images.idx.gz'), Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('not really gzip')]));
+  writeFileSync(join(dir, 'big-labels.idx'), encodeIdx([40], Uint8Array.from({ length: 40 }, (_, i) => (i === 7 ? 9 : i % 4))));
+  writeFileSync(join(dir, 'cifar-short.bin'), new Uint8Array(3073 * 2 + 100));
+  writeFileSync(join(dir, 'cifar-empty.bin'), new Uint8Array(0));
+  const badLabel = new Uint8Array(3073); badLabel[0] = 12;
+  writeFileSync(join(dir, 'cifar-label.bin'), badLabel);
+  const cifar = (file: string) => ({ format: 'cifar10', train: { files: [file] }, test: { files: [file] } });
+  const bench = (path: string) => ['train', '--benchmark', path, '--hidden', '8', '--epochs', '1'];
+  const seqDir = join(dir, 'seq');
+  mkdirSync(seqDir, { recursive: true });
+  writeFileSync(join(dir, 'broken.json'), '{ "name": "x", "tasks": [ ');
+  return [
+    { name: 'IDX file missing', args: bench(sequence('missing', idx({ images: 'nope-images.idx', labels: good.labels }))), status: 1, text: /missing\.json: tasks\[0\]\.dataset\.train\.images: file not found: .*nope-images\.idx/ },
+    { name: 'IDX truncated data', args: bench(sequence('trunc', idx({ images: 'truncated-images.idx', labels: good.labels }))), status: 1, text: /truncated-images\.idx: truncated IDX data: header dims 40 × 8 × 8 need 2560 bytes, file has 2460/ },
+    { name: 'IDX truncated header', args: bench(sequence('short', idx({ images: 'short-header.idx', labels: good.labels }))), status: 1, text: /short-header\.idx: truncated IDX header: 10 bytes, the 3 dimension sizes need 16/ },
+    { name: 'IDX wrong magic', args: bench(sequence('magic', idx({ images: 'magic-images.idx', labels: good.labels }))), status: 1, text: /magic-images\.idx: wrong magic number 0x00000901, expected 0x00000803 \(IDX uint8 images\)/ },
+    { name: 'IDX labels given as images', args: bench(sequence('swap', idx({ images: 'labels-as-images.idx', labels: good.labels }))), status: 1, text: /labels-as-images\.idx: wrong magic number 0x00000801, expected 0x00000803/ },
+    { name: 'corrupt gzip', args: bench(sequence('gz', idx({ images: 'gz-images.idx.gz', labels: good.labels }))), status: 1, text: /gz-images\.idx\.gz: corrupt gzip data/ },
+    { name: 'CIFAR truncated', args: bench(sequence('cifar-short', cifar('cifar-short.bin'))), status: 1, text: /cifar-short\.bin: size 6246 bytes is not a multiple of the CIFAR-10 record length 3073 \(2 records and 100 extra bytes\)/ },
+    { name: 'CIFAR empty', args: bench(sequence('cifar-empty', cifar('cifar-empty.bin'))), status: 1, text: /cifar-empty\.bin: empty CIFAR-10 file/ },
+    { name: 'CIFAR label out of range', args: bench(sequence('cifar-label', cifar('cifar-label.bin'))), status: 1, text: /cifar-label\.bin: record 0 has label 12, outside 0\.\.9 \(CIFAR-10\)/ },
+    { name: 'sequence: unknown key', args: bench(sequence('unknown-key', idx(good), { clases: [0, 1] })), status: 1, text: /unknown-key\.json: tasks\[0\]: unknown key "clases" \(allowed: name, dataset, classes/ },
+    { name: 'sequence: unknown top-level key', args: bench(sequence('unknown-top', idx(good), {}, { epochs: 3 })), status: 1, text: /unknown-top\.json: \(top level\): unknown key "epochs"/ },
+    { name: 'sequence: empty class set', args: bench(sequence('empty-classes', idx(good), { classes: [] })), status: 1, text: /empty-classes\.json: tasks\[0\]\.classes: the class set is empty/ },
+    { name: 'sequence: class out of range', args: bench(sequence('class-range', idx(good), { classes: [0, 7] })), status: 1, text: /class-range\.json: tasks\[0\]\.classes\[1\]: class 7 is out of range: the dataset has classes 0\.\.3/ },
+    { name: 'sequence: label out of range', args: bench(sequence('label-range', { ...idx({ images: good.images, labels: 'big-labels.idx' }), numClasses: 4 })), status: 1, text: /label-range\.json: tasks\[0\]\.dataset: train sample 7 has label 9, outside 0\.\.3/ },
+    { name: 'sequence: invalid JSON', args: bench(join(dir, 'broken.json')), status: 1, text: /broken\.json: invalid JSON/ },
+    { name: 'sequence: wrong type', args: bench(sequence('wrong-type', idx(good), { validation: 1.5 })), status: 1, text: /wrong-type\.json: tasks\[0\]\.validation: expected a fraction in \[0, 1\), got 1\.5/ },
+  ];
+}
+
+function check(c: Case, r: CliResult): void {
+  const all = r.stderr + r.stdout;
+  assert.is(r.status, c.status, `${c.name}: exit ${r.status}, expected ${c.status}\n${all}`);
+  assert.match(r.stderr, c.text, `${c.name}: message\n${r.stderr}`);
+  if (c.usage) assert.match(r.stderr, /Usage:[^]*webgpu-hat train \[flags\][^]*--checkpoint-dir DIR/, `${c.name}: no usage`);
+  else assert.not.match(r.stderr, /Usage:/, `${c.name}: usage shown for a data error`);
+  assert.not.match(r.stderr, /^\s+at .*\.ts:\d+/m, `${c.name}: a stack trace instead of a message\n${r.stderr}`);
+}
+
+/** The same case in this process: the CLI's parsing and loading throw the error main() prints. */
+async function inProcess(c: Case): Promise<void> {
+  if (c.args[0] !== 'train') return;
+  try {
+    await loadBenchmark(parseTrainArgs(c.args.slice(1)));
+  } catch (e) {
+    assert.is(e instanceof UsageError, c.status === 2, `${c.name}: ${(e as Error).name}: ${(e as Error).message}`);
+    assert.match((e as Error).message, c.text, c.name);
+    return;
+  }
+  assert.unreachable(`${c.name}: accepted`);
+}
+
+const spawned = ['unknown flag', 'unknown command', 'non-integer epochs', 'negative lr, no =', '--resume without a directory', 'export of a missing checkpoint', 'IDX wrong magic', 'CIFAR truncated', 'sequence: unknown key'];
+
+test('flag mistakes: the message (and, as a process, the usage and exit code 2)', async () => {
+  for (const c of flagCases) await inProcess(c);
+});
+
+test('bad IDX/CIFAR files and task-sequence files: a message naming the file, task and key', async () => {
+  for (const c of dataCases()) await inProcess(c);
+});
+
+test('as real processes: usage and exit code 2 for flags, a one-line message and exit code 1 for data', async () => {
+  const cases = [...flagCases, ...dataCases()].filter((c) => spawned.includes(c.name));
+  assert.is(cases.length, spawned.length);
+  const results = await inBatches(cases.map((c) => () => runCliAsync(c.args)), 3);
+  cases.forEach((c, i) => check(c, results[i]!));
+});
+
+test('help exits 0 and shows every command', async () => {
+  const r = await runCliAsync(['help']);
+  assert.is(r.status, 0);
+  assert.match(r.stdout, /webgpu-hat export \[flags\]/);
+  assert.match(r.stdout, /--resume/);
+});
+
+test.run();
