@@ -206,7 +206,7 @@ export class Trainer {
       for (let i = 0; i < data.length; i++) {
         if (!Number.isFinite(data[i]!)) {
           const task = Math.min(state.task, this.tasks.length - 1);
-          throw new NonFiniteLossError(task, this.tasks[task]!.name, this.step, state.inTask ? state.inTask.epoch - 1 : this.config.epochs - 1, `${name}[${i}] became ${data[i]}`);
+          throw new NonFiniteLossError(task, this.tasks[task]!.name, this.step, state.inTask ? state.inTask.epoch - 1 : this.config.epochs - 1, `parameter ${name}[${i}] became ${data[i]}`);
         }
       }
       tensors.set(name, { shape: [...t.shape], data });
