@@ -12,7 +12,7 @@ import { conv2dBackwardInput, conv2dBackwardWeight, conv2dFlops, conv2dGeometry 
 import { maxpool2dBackward, maxpool2dForward } from '../src/kernels/pool.ts';
 import { gradNorm, sgdStep } from '../src/kernels/optim.ts';
 import * as hat from '../src/kernels/hat.ts';
-import { row, type BenchRow, type MeasureOptions } from './harness.ts';
+import { interleaved, pairedRatio, row, timingOf, type BenchRow, type MeasureOptions } from './harness.ts';
 import { randomData } from './matmul.ts';
 
 export type GateImpl = 'webgpu-hat-plain' | 'webgpu-hat' | 'webgpu-hat-unfused';
@@ -114,27 +114,19 @@ export async function benchGates(engine: Engine, cases: GateCase[], opts: Measur
   const rows: BenchRow[] = [];
   for (const c of cases) {
     const state = makeState(engine, c);
+    let step = 0;
     try {
-      // Interleave the three implementations round by round, so a change in machine load hits all alike.
-      const timings: Record<string, number[]> = {};
-      for (const impl of GATE_IMPLS) { recordLayerStep(c, state, impl, 0); await engine.sync(`gates ${c.name} ${impl}`); }
-      let step = 1;
-      for (const impl of GATE_IMPLS) timings[impl] = [];
-      const rounds = Math.max(opts.minIterations ?? 5, 3);
-      for (let r = 0; r < rounds; r++) {
-        for (const impl of GATE_IMPLS) {
-          const t0 = performance.now();
-          recordLayerStep(c, state, impl, step++);
-          await engine.sync(`gates ${c.name} ${impl}`);
-          timings[impl]!.push(performance.now() - t0);
-        }
-      }
+      const times = await interleaved(GATE_IMPLS.map((impl) => ({
+        name: impl,
+        iteration: async () => { recordLayerStep(c, state, impl, step++); await engine.sync(`gates ${c.name} ${impl}`); },
+      })), Math.max(opts.minIterations ?? 5, 3));
       for (const impl of GATE_IMPLS) {
-        const times = timings[impl]!.sort((a, b) => a - b);
-        const t = { medianMs: times[times.length >> 1]!, minMs: times[0]!, maxMs: times[times.length - 1]!, iterations: times.length };
-        const r = row('gates', c.name, impl, t, { flops: state.flops });
+        const note = impl === 'webgpu-hat'
+          ? `paired per round: ${pairedRatio(times.get(impl)!, times.get('webgpu-hat-plain')!).toFixed(3)}× plain, ${pairedRatio(times.get('webgpu-hat-unfused')!, times.get(impl)!).toFixed(2)}× faster than unfused`
+          : undefined;
+        const r = row('gates', c.name, impl, timingOf(times.get(impl)!), { flops: state.flops, note });
         rows.push(r);
-        log(`  ${c.name} ${impl}: ${r.medianMs.toFixed(2)} ms`);
+        log(`  ${c.name} ${impl}: ${r.medianMs.toFixed(2)} ms${note ? ` (${note})` : ''}`);
       }
     } finally {
       state.dispose();

@@ -3,6 +3,7 @@
 // Waiting must not starve a CPU driver: dawn.node busy-polls while a promise is pending and takes a core
 // from lavapipe's two workers, so every wait (ours and the peers') first sleeps for most of the time the
 // previous iterations took (`waitIdle`). Rows that measure the same work share a `case`.
+import { WaitEstimator } from '../src/runtime/wait.ts';
 
 export interface BenchRow {
   suite: string;
@@ -55,25 +56,36 @@ export async function measure(iteration: () => Promise<void>, opts: MeasureOptio
 }
 
 /**
- * Waits for a device's queue to drain, sleeping first for 85 % of `expectedMs` so the busy-poll of
- * dawn.node does not compete with the driver for the whole wait. Returns the measured wait.
+ * Runs several implementations of the same work round by round (A, B, C, A, B, C, …), so that a change in
+ * machine load hits all of them alike; round 0 is warm-up (pipeline compiles). Returns each
+ * implementation's times, index-aligned by round, for paired ratios (`pairedRatio`).
  */
-export async function waitIdle(device: GPUDevice, expectedMs: number): Promise<number> {
-  const t0 = performance.now();
-  if (expectedMs > 2) await new Promise((r) => setTimeout(r, expectedMs * 0.85));
-  await device.queue.onSubmittedWorkDone();
-  return performance.now() - t0;
+export async function interleaved(impls: { name: string; iteration: () => Promise<void> }[], rounds: number): Promise<Map<string, number[]>> {
+  const times = new Map(impls.map((i) => [i.name, [] as number[]]));
+  for (let r = 0; r <= rounds; r++) {
+    for (const impl of impls) {
+      const t0 = performance.now();
+      await impl.iteration();
+      if (r > 0) times.get(impl.name)!.push(performance.now() - t0);
+    }
+  }
+  return times;
 }
 
-/** Keeps a running estimate of one case's duration, for waitIdle. */
-export class DurationEstimate {
-  private value = 0;
-  get ms(): number {
-    return this.value;
-  }
-  update(ms: number): void {
-    this.value = this.value === 0 ? ms : 0.7 * this.value + 0.3 * ms;
-  }
+export function timingOf(times: number[]): Timing {
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return { medianMs: sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2, minMs: sorted[0]!, maxMs: sorted[sorted.length - 1]!, iterations: sorted.length };
+}
+
+/** Median over rounds of a[r] / b[r]: robust to load that changes between rounds. */
+export function pairedRatio(a: number[], b: number[]): number {
+  return timingOf(a.map((t, r) => t / b[r]!)).medianMs;
+}
+
+/** Waits for another device's queue (a peer's) with the same sleep-then-wait as the engine's own waits. */
+export async function waitIdle(device: GPUDevice, waits: WaitEstimator, tag: string): Promise<void> {
+  await waits.wait(() => device.queue.onSubmittedWorkDone(), tag);
 }
 
 export function row(suite: string, caseName: string, impl: string, t: Timing, extra: { flops?: number; samples?: number; note?: string } = {}): BenchRow {

@@ -68,5 +68,7 @@ export function summarize(report: BenchReport): string {
     ['webgpu-hat', 'webgpu-hat-plain', 'fused HAT layer time / plain layer time'],
   ]);
   if (r.length) lines.push('', ...r);
+  const notes = report.results.filter((row) => row.note).map((row) => `${row.suite} ${row.case} ${row.impl}: ${row.note}`);
+  if (notes.length) lines.push('', ...notes);
   return lines.join('\n');
 }

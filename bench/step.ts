@@ -8,7 +8,7 @@ import { makeDataset, type Dataset } from '../src/data/dataset.ts';
 import type { Task } from '../src/data/task.ts';
 import { DEFAULT_CONFIG, Trainer } from '../src/hat/trainer.ts';
 import { annealS } from '../src/kernels/hat.ts';
-import { row, type BenchRow, type MeasureOptions } from './harness.ts';
+import { interleaved, pairedRatio, row, timingOf, type BenchRow, type MeasureOptions } from './harness.ts';
 import { randomData } from './matmul.ts';
 
 export interface StepCase { name: string; hidden: number[]; batch: number }
@@ -41,22 +41,23 @@ export async function benchStep(engine: Engine, cases: StepCase[], opts: Measure
         denominators.push(await trainer.regularizerDenominator());
       }
       const data = tasks[1]!.train;
-      const times: number[][] = trainers.map(() => []);
-      const rounds = (opts.minIterations ?? 5) + 1;
-      for (let r = 0; r <= rounds; r++) {
-        for (let k = 0; k < trainers.length; k++) {
-          const t0 = performance.now();
-          tidy(() => trainers[k]!.recordTrainStep(1, data.images, data.labels, c.batch, data, annealS(r * c.batch, 1000 * c.batch, 400), 0.05, denominators[k]!, false));
-          await engine.sync(`step ${c.name} ${STEP_IMPLS[k]!.impl}`);
-          if (r > 0) times[k]!.push(performance.now() - t0); // round 0 compiles the pipelines
-        }
-      }
-      STEP_IMPLS.forEach((s, k) => {
-        const ts = times[k]!.sort((a, b) => a - b);
-        const r = row('step', c.name, s.impl, { medianMs: ts[ts.length >> 1]!, minMs: ts[0]!, maxMs: ts[ts.length - 1]!, iterations: ts.length }, { samples: c.batch });
+      let round = 0;
+      const times = await interleaved(STEP_IMPLS.map((impl, k) => ({
+        name: impl.impl,
+        iteration: async () => {
+          const s = annealS((round++ % 1000) * c.batch, 1000 * c.batch, 400);
+          tidy(() => trainers[k]!.recordTrainStep(1, data.images, data.labels, c.batch, data, s, 0.05, denominators[k]!, false));
+          await engine.sync(`step ${c.name} ${impl.impl}`);
+        },
+      })), opts.minIterations ?? 5);
+      for (const impl of STEP_IMPLS) {
+        const note = impl.impl === 'webgpu-hat'
+          ? `paired per round: ${pairedRatio(times.get(impl.impl)!, times.get('webgpu-hat-plain')!).toFixed(3)}× plain, ${pairedRatio(times.get('webgpu-hat-unfused')!, times.get(impl.impl)!).toFixed(2)}× faster than unfused`
+          : undefined;
+        const r = row('step', c.name, impl.impl, timingOf(times.get(impl.impl)!), { samples: c.batch, note });
         rows.push(r);
-        log(`  ${c.name} ${s.impl}: ${r.medianMs.toFixed(1)} ms/step, ${r.samplesPerSecond} samples/s`);
-      });
+        log(`  ${c.name} ${impl.impl}: ${r.medianMs.toFixed(1)} ms/step, ${r.samplesPerSecond} samples/s${note ? ` (${note})` : ''}`);
+      }
     } finally {
       for (const t of trainers) t.dispose();
     }

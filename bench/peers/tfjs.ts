@@ -3,7 +3,8 @@
 // tfjs looks for navigator.gpu; we hand it Dawn's. It builds its own device on the same adapter. Waiting
 // uses the same sleep-then-wait as our rows, so neither side pays dawn.node's busy-poll differently.
 import { create, globals } from 'webgpu';
-import { measure, row, waitIdle, DurationEstimate, type BenchRow, type MeasureOptions } from '../harness.ts';
+import { measure, row, waitIdle, type BenchRow, type MeasureOptions } from '../harness.ts';
+import { WaitEstimator } from '../../src/runtime/wait.ts';
 import { operandShapes, randomData, type GemmCase } from '../matmul.ts';
 import { convOperands, type ConvCase } from '../conv.ts';
 import { conv2dFlops } from '../../src/kernels/conv.ts';
@@ -34,12 +35,14 @@ export function loadTfjs(): Promise<{ tf: Tf; device: GPUDevice }> {
 }
 
 /** Submits what tfjs has queued and waits for its device. */
-async function tfSync(tf: Tf, device: GPUDevice, estimate: DurationEstimate): Promise<void> {
+const waits = new WaitEstimator();
+
+async function tfSync(tf: Tf, device: GPUDevice, tag: string): Promise<void> {
   const backend = tf.backend() as unknown as { commandEncoder: GPUCommandEncoder | null; endComputePassEncoder(): void; submitQueue(): void };
   // tfjs keeps a compute pass open between ops; close it before submitting its encoder.
   backend.endComputePassEncoder();
   if (backend.commandEncoder) backend.submitQueue();
-  estimate.update(await waitIdle(device, estimate.ms));
+  await waitIdle(device, waits, tag);
 }
 
 export async function benchTfjsMatmul(cases: GemmCase[], opts: MeasureOptions, log: (s: string) => void): Promise<BenchRow[]> {
@@ -49,10 +52,9 @@ export async function benchTfjsMatmul(cases: GemmCase[], opts: MeasureOptions, l
     const [as, bs] = operandShapes(c);
     const a = tf.tensor2d(randomData(as[0] * as[1], 1), as);
     const b = tf.tensor2d(randomData(bs[0] * bs[1], 2), bs);
-    const estimate = new DurationEstimate();
     const t = await measure(async () => {
       const out = tf.matMul(a, b, c.form === 'tn', c.form === 'nt');
-      await tfSync(tf, device, estimate);
+      await tfSync(tf, device, `tfjs ${c.name}`);
       out.dispose();
     }, opts);
     const r = row('matmul', c.name, 'tfjs-webgpu', t, { flops: 2 * c.m * c.n * c.k });
@@ -80,10 +82,9 @@ export async function benchTfjsStep(cases: { name: string; hidden: number[]; bat
     const optimizer = tf.train.sgd(0.05);
     const x = tf.tensor2d(randomData(c.batch * 784, 9), [c.batch, 784]);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32'), 10);
-    const estimate = new DurationEstimate();
     const t = await measure(async () => {
       const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as import('@tensorflow/tfjs').Tensor) as import('@tensorflow/tfjs').Scalar, true);
-      await tfSync(tf, device, estimate);
+      await tfSync(tf, device, `tfjs ${c.name}`);
       loss?.dispose();
     }, opts);
     const r = row('step', c.name, 'tfjs-webgpu', t, { samples: c.batch });
@@ -108,10 +109,9 @@ export async function benchTfjsConv(cases: ConvCase[], opts: MeasureOptions, log
     const w = tf.tensor4d(d.w, [c.k, c.k, c.c, c.o]);
     const b = tf.tensor1d(d.b);
     const dy = tf.tensor4d(d.dy, [c.n, d.g.oh, d.g.ow, c.o]);
-    const estimate = new DurationEstimate();
     const t = await measure(async () => {
       const out = c.pass === 'forward' ? tf.relu(tf.add(tf.conv2d(x, w, 1, 'valid'), b)) : tf.conv2dTranspose(dy, w, [c.n, c.size, c.size, c.c], 1, 'valid');
-      await tfSync(tf, device, estimate);
+      await tfSync(tf, device, `tfjs ${c.name}`);
       out.dispose();
     }, opts);
     const r = row('conv', c.name, 'tfjs-webgpu', t, { flops: conv2dFlops(d.g) });

@@ -8,6 +8,7 @@ import { BufferPool, fmtBytes, type PoolCounters } from './buffer-pool.ts';
 import { PipelineCache, type ShaderSpec } from './pipeline-cache.ts';
 import type { ShaderSource } from './shaders.ts';
 import { DeviceLostError, GpuValidationError } from './errors.ts';
+import { WaitEstimator } from './wait.ts';
 
 export interface AdapterSummary {
   vendor: string;
@@ -54,7 +55,7 @@ export class Engine {
   private stagingInFlight: GPUBuffer[] = [];
   private lost: GPUDeviceLostInfo | null = null;
   private uncaptured: string | null = null;
-  private waitHistory = new Map<string, number[]>();
+  private readonly waits = new WaitEstimator();
   private destroyed = false;
   submits = 0;
   dispatches = 0;
@@ -234,9 +235,8 @@ export class Engine {
   }
 
   /**
-   * Waits until the GPU has finished everything submitted. dawn.node busy-polls while a promise is
-   * pending, taking a core from a CPU driver, so when the caller names the kind of work (`tag`), we sleep
-   * for most of the time it took before and only then wait.
+   * Waits until the GPU has finished everything submitted. Name the kind of work (`tag`) to sleep for most
+   * of its expected time first (see runtime/wait.ts: dawn.node busy-polls and would starve a CPU driver).
    */
   async sync(tag?: string): Promise<void> {
     await this.submit();
@@ -244,19 +244,7 @@ export class Engine {
   }
 
   private async waitFor<T>(start: () => Promise<T>, tag?: string): Promise<T> {
-    const t0 = performance.now();
-    // Sleep for 85 % of the shortest of the recent waits: never longer than the work has taken lately,
-    // so a slow outlier (a first run that compiled pipelines) cannot make later waits oversleep.
-    const history = tag ? this.waitHistory.get(tag) : undefined;
-    const expected = history?.length ? Math.min(...history) : 0;
-    if (expected > 2) await new Promise((r) => setTimeout(r, expected * 0.85));
-    const result = await start();
-    if (tag) {
-      const recent = history ?? [];
-      recent.push(performance.now() - t0);
-      if (recent.length > 5) recent.shift();
-      this.waitHistory.set(tag, recent);
-    }
+    const { result } = await this.waits.wait(start, tag);
     this.checkAlive('waiting for the GPU');
     return result;
   }
