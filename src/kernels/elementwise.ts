@@ -53,12 +53,17 @@ export function fill(engine: Engine, shape: readonly number[], value: number, dt
 }
 
 export function unary(op: UnaryOp, x: Tensor, alpha = 0, beta = 0, out?: Tensor): Tensor {
+  return map(op, UNARY[op], x, alpha, beta, out);
+}
+
+/** The unary kernel with any expression of x, alpha and beta (e.g. `cosh(x) + 1.0`); `op` names it. */
+export function map(op: string, expr: string, x: Tensor, alpha = 0, beta = 0, out?: Tensor): Tensor {
   x.assertAlive(op);
   const y = out ?? empty(x.engine, x.shape, 'f32', op);
   const params = new ArrayBuffer(16);
   new Uint32Array(params, 0, 1)[0] = x.size;
   new Float32Array(params, 4, 2).set([alpha, beta]);
-  x.engine.dispatch({ label: `${op} [${x.shape.join('x')}]`, shader: { name: 'unary', defines: { EXPR: UNARY[op] } }, params, buffers: [x.buffer, y.buffer], workgroups: linearDispatch(x.engine, x.size) });
+  x.engine.dispatch({ label: `${op} [${x.shape.join('x')}]`, shader: { name: 'unary', defines: { EXPR: expr } }, params, buffers: [x.buffer, y.buffer], workgroups: linearDispatch(x.engine, x.size) });
   return y;
 }
 

@@ -1,6 +1,6 @@
 // HAT (hard attention to the task) kernels: the gated forward, the gate backward, the conditioned weight
 // gradients, the embedding gradient (regulariser + compensation) and step, the regulariser value and the
-// cumulative mask update (see /work/shared/HAT.md). Every fused kernel has an unfused twin built from the
+// cumulative mask update (HAT.md, the algorithm as the reference implementation runs it). Every fused kernel has an unfused twin built from the
 // same GEMM/conv kernels without the HAT epilogue plus elementwise and reduction passes: the twins are the
 // reference the fused kernels are tested and benchmarked against.
 //
@@ -11,7 +11,7 @@
 import type { Engine } from '../runtime/engine.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, Tensor, tidy } from '../tensor.ts';
-import { binary, ELEMENTWISE_WG, fill, unary } from './elementwise.ts';
+import { binary, ELEMENTWISE_WG, fill, map, unary } from './elementwise.ts';
 import { matmul, matmulDims } from './matmul.ts';
 import { conv2dBackwardWeight, conv2dForward, conv2dGeometry, type Conv2dOptions } from './conv.ts';
 import { reduce, sumAll } from './reduce.ts';
@@ -60,16 +60,6 @@ function checkDropout(op: string, d: Dropout): void {
 
 function linearGrid(engine: Engine, count: number, wg = ELEMENTWISE_WG): [number, number] {
   return engine.grid(Math.ceil(count / wg));
-}
-
-/** The unary kernel (shaders/unary.wgsl) with an expression of x, alpha, beta not in the UNARY table. */
-function mapUnary(label: string, expr: string, x: Tensor, alpha = 0, beta = 0): Tensor {
-  const y = empty(x.engine, x.shape, 'f32', label);
-  const params = new ArrayBuffer(16);
-  new Uint32Array(params, 0, 1)[0] = x.size;
-  new Float32Array(params, 4, 2).set([alpha, beta]);
-  x.engine.dispatch({ label: `${label} [${x.shape.join('x')}]`, shader: { name: 'unary', defines: { EXPR: expr } }, params, buffers: [x.buffer, y.buffer], workgroups: linearGrid(x.engine, x.size) });
-  return y;
 }
 
 /** a = σ(s·e) from primitives (affine, then sigmoid); intermediates disposed. */
@@ -437,7 +427,7 @@ export function hatEmbeddingGradUnfused(e: Tensor, dERaw: Tensor, prev: Tensor |
   checkEmbeddingGrad('hatEmbeddingGradUnfused', e, dERaw, prev, o);
   const se = unary('affine', e, o.s, 0);
   const a = unary('sigmoid', se);
-  let slope = mapUnary('sigmoid slope', 'x * (1.0 - x)', a);
+  let slope = map('sigmoid slope', 'x * (1.0 - x)', a);
   a.dispose();
   if (prev) {
     const free = oneMinus(prev);
@@ -448,9 +438,9 @@ export function hatEmbeddingGradUnfused(e: Tensor, dERaw: Tensor, prev: Tensor |
   }
   const g = binary('addScaled', dERaw, slope, o.c * o.s / o.regDenominator);
   slope.dispose();
-  const num = mapUnary('cosh clamp', 'cosh(clamp(x, -50.0, 50.0)) + 1.0', se);
+  const num = map('cosh clamp', 'cosh(clamp(x, -50.0, 50.0)) + 1.0', se);
   se.dispose();
-  const den = mapUnary('cosh', 'cosh(x) + 1.0', e);
+  const den = map('cosh', 'cosh(x) + 1.0', e);
   const ratio = binary('div', num, den);
   num.dispose();
   den.dispose();
