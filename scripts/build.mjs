@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the browser bundle dist/webgpu-hat.browser.js: src/index.ts with every shaders/*.wgsl inlined
+// Builds the Node entry dist/webgpu-hat.node.js and the browser bundle dist/webgpu-hat.browser.js: src/index.ts with every shaders/*.wgsl inlined
 // as text (a virtual module), no Node built-ins, `webgpu` (Dawn) not included. Then the demo page's
 // script dist/demo.js (web/demo.ts), which imports the library from that bundle rather than carrying
 // a second copy. The helpers are exported for scripts/demo.mjs and scripts/test-browser.mjs.
@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 export const root = fileURLToPath(new URL('..', import.meta.url));
 const shaderDir = join(root, 'shaders');
 export const libraryFile = join(root, 'dist/webgpu-hat.browser.js');
+export const nodeLibraryFile = join(root, 'dist/webgpu-hat.node.js');
 export const demoFile = join(root, 'dist/demo.js');
 
 /** Every shaders/*.wgsl as { name: text }. */
@@ -43,6 +44,18 @@ export async function buildLibrary({ minify = false } = {}) {
 }
 
 /**
+ * src/index.node.ts → dist/webgpu-hat.node.js, for Node users who import the package without a TypeScript
+ * loader. Dependencies stay external; kernels are read from shaders/ beside dist/ (runtime/node.ts).
+ */
+export async function buildNodeLibrary({ minify = false } = {}) {
+  await build({
+    entryPoints: [join(root, 'src/index.node.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile: nodeLibraryFile,
+    packages: 'external', minify, sourcemap: true, logLevel: 'warning',
+  });
+  return { kib: statSync(nodeLibraryFile).size / 1024 };
+}
+
+/**
  * web/demo.ts → dist/demo.js. Its imports of the library (src/index.ts) and of the kernel map become
  * one import of ./webgpu-hat.browser.js, so the page exercises the published bundle.
  */
@@ -66,6 +79,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const minify = process.argv.includes('--minify');
   const lib = await buildLibrary({ minify });
   console.log(`dist/webgpu-hat.browser.js: ${lib.kib.toFixed(1)} KiB, ${lib.kernels} kernels inlined (createBrowserEngine(shaders) to start)`);
+  const nodeLib = await buildNodeLibrary({ minify });
+  console.log(`dist/webgpu-hat.node.js: ${nodeLib.kib.toFixed(1)} KiB (Node entry; reads shaders/ beside dist/)`);
   const demo = await buildDemo({ minify });
   console.log(`dist/demo.js: ${demo.kib.toFixed(1)} KiB (the demo page's script; npm run demo serves it)`);
 }

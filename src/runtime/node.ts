@@ -1,6 +1,6 @@
 // The Node platform: Dawn through the npm package `webgpu`, kernels read from shaders/ on disk.
 // The only module that imports `webgpu` or Node built-ins for the runtime.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { create, globals } from 'webgpu';
 import { requestEngine, type Engine, type EngineOptions } from './engine.ts';
@@ -8,7 +8,9 @@ import type { ShaderSource } from './shaders.ts';
 
 Object.assign(globalThis, globals);
 
-const shaderDir = fileURLToPath(new URL('../../shaders/', import.meta.url));
+// shaders/ sits at the package root: two folders up from src/runtime/node.ts, one up from the Node bundle
+// in dist/.
+const shaderDir = ['../../shaders/', '../shaders/'].map((rel) => fileURLToPath(new URL(rel, import.meta.url))).find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../../shaders/', import.meta.url));
 const shaderCache = new Map<string, string>();
 
 export const nodeShaderSource: ShaderSource = (name) => {
