@@ -46,6 +46,31 @@ test('resuming from every checkpoint (start, each epoch, each task) ends exactly
   }
 });
 
+test('plain SGD (no embeddings, no masks) resumes exactly too', async () => {
+  const engine = await getEngine();
+  const tasks = clusterTasks(2, 6, 64);
+  const sgd = smallConfig({ approach: 'sgd', epochs: 2 });
+  const files: Uint8Array[] = [];
+  const a = new Trainer(engine, tasks, sgd);
+  let expected;
+  try {
+    expected = (await a.run({}, { checkpoint: (s) => { files.push(encodeCheckpoint({ ...s, meta: meta(s) })); } })).accuracy;
+    expected.push(Array.from(await a.net.layers[1]!.weight.float32()));
+  } finally {
+    a.dispose();
+  }
+  const c = decodeCheckpoint(files[4]!);
+  assert.not.ok([...c.tensors.keys()].some((n) => n.startsWith('mask.') || n.startsWith('efc')));
+  const b = new Trainer(engine, tasks, sgd);
+  try {
+    const got = (await b.run({}, { resume: c })).accuracy;
+    got.push(Array.from(await b.net.layers[1]!.weight.float32()));
+    assert.equal(got, expected);
+  } finally {
+    b.dispose();
+  }
+});
+
 test('a checkpoint holds parameters, masks, best copies, lr, patience, best loss, step, RNG draws and results', async () => {
   const engine = await getEngine();
   const snaps: TrainerSnapshot[] = [];
