@@ -128,8 +128,8 @@ test('export → import round trip with the reference names: every value and eve
 });
 
 test('webgpu-hat export --checkpoint DIR --out FILE writes the reference names from the newest checkpoint', async () => {
-  const dir = tempDir('export');
   const trainer = await trainedTrainer();
+  const dir = tempDir('export');
   try {
     const ck = new CheckpointDir(join(dir, 'ck'));
     const snap: TrainerSnapshot = await trainer.snapshot({ task: 1, step: 0, rngDraws: 0, inTask: null, results: { accuracy: [[1]], maskUsage: [[0]], epochs: [], trainMs: 0, trainedSamples: 0 } });
