@@ -290,6 +290,11 @@ export class Trainer {
         const epochMs = performance.now() - t0;
         ms += epochMs;
         samples += task.train.n;
+        // ReLU (WGSL max) maps NaN to 0, so a blown-up weight need not show in the loss: one norm per epoch.
+        const norm = gradNorm(this.engine, params);
+        const size = await this.guard(t, norm.item('parameter check'));
+        norm.dispose();
+        if (!Number.isFinite(size)) throw new NonFiniteLossError(t, task.name, this.step, epoch, `the parameters became non-finite (norm ${size})`);
         const valid = await this.guard(t, this.evaluate(t, task.valid));
         if (!Number.isFinite(valid.loss)) throw new NonFiniteLossError(t, task.name, this.step, epoch, `the validation loss became ${valid.loss}`);
         const improved = valid.loss < bestLoss;
