@@ -1,7 +1,7 @@
 // Empirical Fisher accumulation (EWC, IMM-mode), in place over one parameter tensor:
 //   fisher[i] = beta * fisher[i] + alpha * grad[i]^2
 // With alpha = (batch size) / N per batch of the mean loss's gradient, the sum over a task's batches is
-// the reference's diagonal empirical Fisher (src/continual/ewc.ts explains the choice).
+// the reference's diagonal empirical Fisher (src/continual/approaches.ts explains the choice).
 struct Params { count: u32, alpha: f32, beta: f32, _pad: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
