@@ -85,7 +85,8 @@ export class Engine {
 
   private checkAlive(what: string): void {
     if (this.destroyed) throw new Error(`${what}: the engine was destroyed`);
-    if (this.lost && this.lost.reason !== 'destroyed') throw new DeviceLostError(this.lost.reason, `${this.lost.message} (while ${what})`);
+    // A device destroyed from outside the engine (or lost by the driver) fails every later op by name.
+    if (this.lost) throw new DeviceLostError(this.lost.reason, `${this.lost.message} (while ${what})`);
   }
 
   /** Records one compute dispatch. Workgroup counts over 65,535 in x must be folded by the caller (see `grid`). */
@@ -257,7 +258,14 @@ export class Engine {
     this.copy(src, buffer, size, 'readback', srcOffset, 0);
     await this.submit();
     try {
-      await this.waitFor(() => buffer.mapAsync(GPUMapMode.READ, 0, size), tag);
+      try {
+        await this.waitFor(() => buffer.mapAsync(GPUMapMode.READ, 0, size), tag);
+      } catch (e) {
+        // A lost device rejects the map before `device.lost` resolves: give it a moment to say why.
+        await Promise.race([this.device.lost, new Promise((r) => setTimeout(r, 100))]);
+        this.checkAlive('reading back');
+        throw e;
+      }
       const out = buffer.getMappedRange(0, size).slice(0, bytes);
       buffer.unmap();
       return out;
