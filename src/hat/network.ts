@@ -117,6 +117,11 @@ export class HatNetwork {
 
   /** Logits of head `ctx.task` for a batch x [B, C, H, W] (MLP: any shape with B rows). */
   forward(x: Tensor, ctx: ForwardContext): Tensor {
+    return this.forwardWithFeatures(x, ctx).logits;
+  }
+
+  /** The logits and the features the heads see (the penultimate activations, [B, features]). */
+  forwardWithFeatures(x: Tensor, ctx: ForwardContext): { logits: Tensor; features: Tensor } {
     const batch = x.shape[0]!;
     let h: Tensor = this.config.kind === 'mlp' ? x.reshape([batch, x.size / batch]) : x;
     if (ctx.training && this.inputDropout > 0) h = dropout(h, this.inputDropout, this.seedFor(ctx.step, 0));
@@ -137,8 +142,13 @@ export class HatNetwork {
       }
     });
     if (h.shape.length !== 2) h = h.reshape([batch, h.size / batch]);
-    const head = this.heads[ctx.task]!;
-    return linear(h, head.weight, head.bias);
+    return { logits: this.head(h, ctx.task), features: h };
+  }
+
+  /** Head `task` applied to features [B, features]. */
+  head(features: Tensor, task: number): Tensor {
+    const head = this.heads[task]!;
+    return linear(features, head.weight, head.bias);
   }
 
   private seedFor(step: number, layer: number): number {

@@ -12,11 +12,58 @@ import { softmaxCrossEntropy } from '../ops/loss.ts';
 import { countCorrect } from '../kernels/loss.ts';
 import { gradNorm, sgdStep } from '../kernels/optim.ts';
 import { axpy, copy, fill } from '../kernels/elementwise.ts';
+import { add } from '../ops/elementwise.ts';
 import * as hat from '../kernels/hat.ts';
 import { DeviceLostError } from '../runtime/errors.ts';
 import { HatNetwork } from './network.ts';
 
-export type Approach = 'hat' | 'sgd';
+/** hat and sgd are built in; the baselines (src/continual/) plug in through ApproachHooks. */
+export type Approach = 'hat' | 'sgd' | 'sgd-frozen' | 'joint' | 'ewc' | 'imm-mean' | 'imm-mode' | 'lwf' | 'lfl';
+
+/** What a baseline approach may see and change in one training step. */
+export interface StepContext {
+  trainer: Trainer;
+  /** The task being learned. */
+  task: number;
+  /** The head this batch is scored on (the task itself, except for joint training). */
+  head: number;
+  x: Tensor;
+  labels: Tensor;
+  logits: Tensor;
+  /** The penultimate activations (the heads' input). */
+  features: Tensor;
+}
+
+/** One training batch and the head it belongs to. */
+export interface HeadBatch {
+  images: Float32Array;
+  labels: Int32Array;
+  size: number;
+  head: number;
+  data: Dataset;
+}
+
+/**
+ * How a baseline approach differs from plain SGD (src/continual/approaches.ts implements them). The
+ * trainer keeps the loop, the lr schedule, best-parameter restore and evaluation; every hook is optional.
+ */
+export interface ApproachHooks {
+  /** Before task t is trained (snapshots of the previous model, a re-initialisation for joint). */
+  beforeTask?(trainer: Trainer, t: number): Promise<void>;
+  /** A loss term added to the cross-entropy on the tape (EWC/IMM penalties, LwF, LFL); a [1] tensor. */
+  extraLoss?(ctx: StepContext): Tensor | null;
+  /** After backward, before clipping and the step (SGD-F drops the shared layers' gradients). */
+  afterBackward?(ctx: StepContext): void;
+  /** Added to task t's validation loss, as the reference's eval adds the penalty. */
+  validationPenalty?(trainer: Trainer, t: number): Promise<number>;
+  /** The batches of one epoch of task t (joint: every task ≤ t); default: task t's training set. */
+  epochBatches?(trainer: Trainer, t: number, rng: Rng): Iterable<HeadBatch>;
+  /** Task t's validation loss and accuracy (joint: over every task ≤ t); default: task t's. */
+  validate?(trainer: Trainer, t: number): Promise<{ loss: number; accuracy: number }>;
+  /** After task t's best parameters are restored, before evaluation (Fisher, merges, snapshots). */
+  afterTask?(trainer: Trainer, t: number): Promise<void>;
+  dispose?(): void;
+}
 
 export interface TrainConfig {
   approach: Approach;
@@ -124,6 +171,11 @@ export interface TrainResult {
 }
 
 
+/** Task embeddings are named e<layer>.<task> (namedParameters). */
+function isEmbedding(name: string): boolean {
+  return /^e[^.]+\.\d+$/.test(name);
+}
+
 export class Trainer {
   readonly net: HatNetwork;
   private step = 0;
@@ -132,7 +184,7 @@ export class Trainer {
   private rngDraws = 0;
   private lostInfo: GPUDeviceLostInfo | null = null;
 
-  constructor(readonly engine: Engine, readonly tasks: Task[], readonly config: TrainConfig) {
+  constructor(readonly engine: Engine, readonly tasks: Task[], readonly config: TrainConfig, readonly hooks: ApproachHooks = {}) {
     const first = tasks[0]!;
     if (config.approach === 'hat' && config.net === 'alexnet' && (first.inputShape[1] < 32 || first.inputShape[2] < 32)) {
       throw new Error(`--net alexnet needs 32×32 inputs (pad MNIST with padTo 32); task ${first.name} is ${first.inputShape.join('×')}`);
@@ -168,6 +220,7 @@ export class Trainer {
     for (let t = first; t < this.tasks.length; t++) {
       progress.taskStart?.(t, this.tasks[t]!);
       const inTask = t === first && resume?.state.inTask ? resume.state.inTask : undefined;
+      if (!inTask) await this.hooks.beforeTask?.(this, t);
       const r = await this.trainTask(t, progress, {
         resume: inTask ? { state: inTask, best: resume!.tensors } : undefined,
         onEpoch: opts.checkpoint ? async (state, best) => {
@@ -177,6 +230,7 @@ export class Trainer {
       results.epochs.push(...r.epochs);
       results.trainMs += r.ms;
       results.trainedSamples += r.samples;
+      await this.hooks.afterTask?.(this, t);
       if (this.isHat) await this.updateMasks(t);
       const row: number[] = [];
       for (let u = 0; u <= t; u++) row.push((await this.guard(t, this.evaluate(u, this.tasks[u]!.test))).accuracy);
@@ -295,7 +349,8 @@ export class Trainer {
         const size = await this.guard(t, norm.item('parameter check'));
         norm.dispose();
         if (!Number.isFinite(size)) throw new NonFiniteLossError(t, task.name, this.step, epoch, `the parameters became non-finite (norm ${size})`);
-        const valid = await this.guard(t, this.evaluate(t, task.valid));
+        const valid = await this.guard(t, this.hooks.validate ? this.hooks.validate(this, t) : this.evaluate(t, task.valid));
+        if (this.hooks.validationPenalty) valid.loss += await this.guard(t, this.hooks.validationPenalty(this, t));
         if (!Number.isFinite(valid.loss)) throw new NonFiniteLossError(t, task.name, this.step, epoch, `the validation loss became ${valid.loss}`);
         const improved = valid.loss < bestLoss;
         if (improved) {
@@ -333,11 +388,16 @@ export class Trainer {
     let lossSum = 0, lossCount = 0, start = 0;
     const epochRng = this.rng.fork();
     this.rngDraws++;
-    for (const batch of batches(data, cfg.batch, epochRng)) {
+    const source: Iterable<HeadBatch> = this.hooks.epochBatches
+      ? this.hooks.epochBatches(this, t, epochRng)
+      : (function* () { for (const b of batches(data, cfg.batch, epochRng)) yield { images: b.images, labels: b.labels, size: b.size, head: t, data }; })();
+    let total = data.n; // grows past the task's own set when an approach trains on more (joint)
+    for (const batch of source) {
       this.assertDevice(t);
-      const s = hat.annealS(start, data.n, cfg.smax);
+      total = Math.max(total, start + batch.size);
+      const s = hat.annealS(start, total, cfg.smax);
       const readLoss = this.step % cfg.logEvery === 0;
-      const lossTensor = tidy(() => this.recordTrainStep(t, batch.images, batch.labels, batch.size, data, s, lr, regDenominator, readLoss));
+      const lossTensor = tidy(() => this.recordTrainStep(t, batch.images, batch.labels, batch.size, batch.data, s, lr, regDenominator, readLoss, batch.head));
       this.step++;
       start += batch.size;
       if (lossTensor) {
@@ -346,10 +406,10 @@ export class Trainer {
         if (!Number.isFinite(loss)) throw new NonFiniteLossError(t, this.tasks[t]?.name ?? `${t}`, this.step, epoch, `the training loss became ${loss} (s = ${s.toFixed(3)})`);
         lossSum += loss;
         lossCount++;
-        onBatch(start, data.n, s, loss);
+        onBatch(start, total, s, loss);
       } else {
         await this.guard(t, this.engine.submit());
-        onBatch(start, data.n, s, null);
+        onBatch(start, total, s, null);
       }
     }
     return lossCount ? lossSum / lossCount : NaN;
@@ -359,16 +419,19 @@ export class Trainer {
    * Records one training step on a batch (call inside tidy(); nothing is submitted or read back); returns
    * the loss (CE + c·R) tensor when asked to, for readback. Public for benchmarks of whole steps.
    */
-  recordTrainStep(t: number, images: Float32Array, labels: Int32Array, size: number, data: Dataset, s: number, lr: number, regDenominator: number, wantLoss: boolean): Tensor | null {
+  recordTrainStep(t: number, images: Float32Array, labels: Int32Array, size: number, data: Dataset, s: number, lr: number, regDenominator: number, wantLoss: boolean, head = t): Tensor | null {
     const cfg = this.config;
     const x = tensor(this.engine, images, [size, data.channels, data.height, data.width], 'f32', 'batch images');
     const y = tensor(this.engine, labels, [size], 'i32', 'batch labels');
-    const logits = this.net.forward(x, { task: t, s, training: true, step: this.step, fused: cfg.fused });
+    const { logits, features } = this.net.forwardWithFeatures(x, { task: head, s, training: true, step: this.step, fused: cfg.fused });
     const ce = softmaxCrossEntropy(logits, y);
-    backward(ce);
-    const head = this.net.heads[t]!;
-    const shared = this.net.sharedParameters();
-    const regular = [...shared, head.weight, head.bias];
+    const ctx: StepContext = { trainer: this, task: t, head, x, labels: y, logits, features };
+    const extra = this.hooks.extraLoss?.(ctx) ?? null;
+    const loss = extra ? add(ce, extra) : ce;
+    backward(loss);
+    this.hooks.afterBackward?.(ctx);
+    // Every weight, bias and head that received a gradient (embeddings are HAT's, below).
+    const regular = this.net.namedParameters().filter(([name, p]) => p.grad && !isEmbedding(name)).map(([, p]) => p);
     // Embedding gradients: the regulariser's gradient and the compensation (HAT.md, backward step 3).
     const embeddingGrads: [Tensor, Tensor][] = [];
     if (this.isHat) {
@@ -390,9 +453,9 @@ export class Trainer {
         else hat.hatEmbeddingStepUnfused(e, g, lr, clip, cfg.embeddingClamp);
       }
     }
-    for (const p of this.net.taskParameters(t)) { p.grad?.dispose(); p.grad = null; }
+    for (const [, p] of this.net.namedParameters()) { p.grad?.dispose(); p.grad = null; }
     if (!wantLoss) return null;
-    if (!this.isHat) return ce.keep();
+    if (!this.isHat) return loss.keep();
     const r = this.regularizer(t, s);
     axpy(r, ce, 1, cfg.c); // r = c·R + CE
     return r.keep();
@@ -463,6 +526,7 @@ export class Trainer {
   }
 
   dispose(): void {
+    this.hooks.dispose?.();
     this.net.dispose();
   }
 }
