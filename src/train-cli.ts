@@ -4,13 +4,17 @@ import { parseArgs } from 'node:util';
 import { writeFileSync, renameSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './usage-error.ts';
-import { DEFAULT_CONFIG, NonFiniteLossError, Trainer, type TrainConfig, type TrainResult, type TrainerSnapshot } from './hat/trainer.ts';
+import { APPROACHES, DEFAULT_CONFIG, NonFiniteLossError, Trainer, type Approach, type TrainConfig, type TrainResult, type TrainerSnapshot } from './hat/trainer.ts';
+import { approachHooks, STATEFUL_APPROACHES } from './continual/hooks.ts';
+import { REFERENCE_CLIP } from './continual/approaches.ts';
 import { positionLabel, type Checkpoint } from './hat/checkpoint.ts';
 import type { Task } from './data/task.ts';
 
 export const TRAIN_USAGE = `webgpu-hat train [flags]
   --benchmark NAME|FILE  split-mnist (default) | mnist2 | pmnist | split-fashion | mnist-fashion | a task-sequence JSON file
-  --approach NAME        hat (default) | sgd (plain fine-tuning, no gates: the forgetting control)
+  --approach NAME        hat (default) | sgd (plain fine-tuning, no gates: the forgetting control) |
+                         sgd-frozen | joint | ewc | imm-mean | imm-mode | lwf | lfl (baselines, reference settings)
+  --lambda X             the baseline's penalty weight (ewc 5000, imm-mean 1e-4, imm-mode 0.01, lwf 2, lfl 0.05)
   --net NAME             mlp (default) | alexnet (32×32 inputs)
   --hidden N[,N]         MLP hidden widths (default 400,400 for the quick preset; the paper: 2000,2000)
   --epochs N             epochs per task (default 10; --paper: 20, as HAT.md's reference run)
@@ -18,7 +22,7 @@ export const TRAIN_USAGE = `webgpu-hat train [flags]
   --lr X                 learning rate (default 0.05; divided by 3 after 5 epochs without improvement)
   --smax X               largest gate temperature (default 400)
   --c X                  regulariser weight (default 0.75)
-  --clip X               gradient-norm clipping (default 10000)
+  --clip X               gradient-norm clipping (default 10000; the reference's per baseline: ewc 100, imm-mode 1000, lwf 100, lfl 200)
   --tasks N              pmnist: number of permutations (default 10)
   --fashion-dir DIR      folder of Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)
   --seed N               seed of splits, shuffles, init and dropout (default 0)
@@ -46,6 +50,8 @@ function numFlag(name: string, v: string | undefined, fallback: number, positive
 export interface TrainArgs {
   benchmark: string;
   config: TrainConfig;
+  /** The baseline's penalty weight (undefined: the reference's). */
+  lambda?: number;
   tasks: number;
   fashionDir?: string;
   out: string;
@@ -62,15 +68,22 @@ export function parseTrainArgs(args: string[]): TrainArgs {
         epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, smax: { type: 'string' }, c: { type: 'string' },
         clip: { type: 'string' }, tasks: { type: 'string' }, 'fashion-dir': { type: 'string' }, seed: { type: 'string' },
         unfused: { type: 'boolean' }, paper: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean' },
-        'checkpoint-dir': { type: 'string' }, resume: { type: 'boolean' },
+        'checkpoint-dir': { type: 'string' }, resume: { type: 'boolean' }, lambda: { type: 'string' },
       },
     }));
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   if (values.help) { process.stdout.write(TRAIN_USAGE); process.exit(0); }
-  const approach = values.approach ?? 'hat';
-  if (approach !== 'hat' && approach !== 'sgd') throw new UsageError(`--approach: unknown approach "${approach}" (hat | sgd)`);
+  const approach = (values.approach ?? 'hat') as Approach;
+  if (!APPROACHES.includes(approach)) {
+    const later = ['pathnet', 'progressive'].includes(approach) ? ' (PathNet and progressive networks are not built yet)' : '';
+    throw new UsageError(`--approach: unknown approach "${approach}"${later} (${APPROACHES.join(' | ')})`);
+  }
+  if (values['checkpoint-dir'] && STATEFUL_APPROACHES.includes(approach)) {
+    throw new UsageError(`--checkpoint-dir: checkpoints do not yet hold ${approach}'s own state (old model, Fisher or anchors), so a resumed run would differ; run it without --checkpoint-dir`);
+  }
+  const lambda = values.lambda === undefined ? undefined : numFlag('lambda', values.lambda, 0);
   const net = values.net ?? 'mlp';
   if (net !== 'mlp' && net !== 'alexnet') throw new UsageError(`--net: unknown network "${net}" (mlp | alexnet)`);
   const paper = values.paper ?? false;
@@ -84,13 +97,14 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     lr: numFlag('lr', values.lr, 0.05),
     smax: numFlag('smax', values.smax, 400),
     c: numFlag('c', values.c, 0.75, false),
-    clipNorm: numFlag('clip', values.clip, 10000),
+    // Each reference approach class sets its own gradient clip; HAT's and SGD's is 10000.
+    clipNorm: numFlag('clip', values.clip, (REFERENCE_CLIP as Partial<Record<Approach, number>>)[approach] ?? 10000),
     seed, fused: !values.unfused,
   };
   if (values.resume && !values['checkpoint-dir']) throw new UsageError('--resume needs --checkpoint-dir DIR (the directory the interrupted run wrote its checkpoints to)');
   if (values['checkpoint-dir'] === '') throw new UsageError('--checkpoint-dir: expected a directory, got ""');
   const name = benchmark.endsWith('.json') ? benchmark.replace(/^.*\//, '').replace(/\.json$/, '') : benchmark;
-  return { benchmark, config, tasks: intFlag('tasks', values.tasks, 10), fashionDir: values['fashion-dir'], out: values.out ?? `results/${name}-${approach}-seed${seed}.json`, checkpointDir: values['checkpoint-dir'], resume: values.resume ?? false };
+  return { benchmark, config, lambda, tasks: intFlag('tasks', values.tasks, 10), fashionDir: values['fashion-dir'], out: values.out ?? `results/${name}-${approach}-seed${seed}.json`, checkpointDir: values['checkpoint-dir'], resume: values.resume ?? false };
 }
 
 export async function loadBenchmark(a: TrainArgs): Promise<Task[]> {
@@ -181,7 +195,7 @@ export async function trainCommand(args: string[]): Promise<void> {
   let trainer: Trainer | null = null;
   try {
     process.stderr.write(`adapter: ${engine.describe()}\n`);
-    trainer = new Trainer(engine, tasks, a.config);
+    trainer = new Trainer(engine, tasks, a.config, approachHooks(a.config.approach, { lambda: a.lambda }));
     const c = a.config;
     process.stderr.write(`${a.benchmark}, ${c.approach}${c.approach === 'hat' ? (c.fused ? ' (fused kernels)' : ' (unfused kernels)') : ''}, ${c.net} ${c.net === 'mlp' ? c.hidden.join('-') : ''} (${trainer.net.parameterCount().toLocaleString('en')} parameters), ${c.epochs} epochs/task, batch ${c.batch}, lr ${c.lr}, seed ${c.seed}\n`);
     const checkpoint = dir ? (snap: TrainerSnapshot) => {

@@ -160,10 +160,12 @@ export class HatNetwork {
     return this.layers.flatMap((l) => [l.weight, l.bias]);
   }
 
-  /** Everything that trains on task t: shared layers, embeddings of t, head t. */
+  /**
+   * Everything that may train while task t is learned: the shared layers, every head (HAT and SGD train
+   * only head t, LwF and joint training the earlier ones too) and the embeddings of t.
+   */
   taskParameters(task: number): Tensor[] {
-    const head = this.heads[task]!;
-    return [...this.sharedParameters(), ...this.layers.flatMap((l) => (l.embeddings[task] ? [l.embeddings[task]!] : [])), head.weight, head.bias];
+    return [...this.sharedParameters(), ...this.layers.flatMap((l) => (l.embeddings[task] ? [l.embeddings[task]!] : [])), ...this.heads.flatMap((h) => [h.weight, h.bias])];
   }
 
   /** Every parameter (all tasks' embeddings and heads), in a stable order with names. */

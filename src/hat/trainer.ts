@@ -18,7 +18,8 @@ import { DeviceLostError } from '../runtime/errors.ts';
 import { HatNetwork } from './network.ts';
 
 /** hat and sgd are built in; the baselines (src/continual/) plug in through ApproachHooks. */
-export type Approach = 'hat' | 'sgd' | 'sgd-frozen' | 'joint' | 'ewc' | 'imm-mean' | 'imm-mode' | 'lwf' | 'lfl';
+export const APPROACHES = ['hat', 'sgd', 'sgd-frozen', 'joint', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl'] as const;
+export type Approach = (typeof APPROACHES)[number];
 
 /** What a baseline approach may see and change in one training step. */
 export interface StepContext {
