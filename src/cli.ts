@@ -1,9 +1,8 @@
 // The command line: `webgpu-hat train | bench`. Parses flags strictly (a bad flag prints the usage and
 // exits with code 2), shows progress on stderr, and writes results where asked.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { UsageError } from './usage-error.ts';
+import { writeJsonAtomic } from './io/atomic-file.ts';
 import { TRAIN_USAGE } from './train-cli.ts';
 
 const USAGE = `webgpu-hat — HAT continual learning on hand-written WebGPU kernels
@@ -33,13 +32,6 @@ function parse<T extends ParseArgsConfig['options']>(args: string[], options: T)
   }
 }
 
-function writeJsonAtomic(path: string, value: unknown): void {
-  const full = resolve(path);
-  mkdirSync(dirname(full), { recursive: true });
-  const tmp = `${full}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  renameSync(tmp, full);
-}
 
 async function benchCommand(args: string[]): Promise<void> {
   const { values } = parse(args, {

@@ -1,9 +1,10 @@
 // `webgpu-hat train`: builds the task sequence, trains, shows progress on stderr, prints the accuracy
 // matrix and writes the results JSON.
 import { parseArgs } from 'node:util';
-import { writeFileSync, renameSync, mkdirSync, existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { UsageError } from './usage-error.ts';
+import { writeFileAtomic, writeJsonAtomic } from './io/atomic-file.ts';
+import type { Engine } from './runtime/engine.ts';
 import { APPROACHES, DEFAULT_CONFIG, NonFiniteLossError, Trainer, type Approach, type TrainConfig, type TrainResult, type TrainerSnapshot } from './hat/trainer.ts';
 import { approachHooks, STATEFUL_APPROACHES } from './continual/hooks.ts';
 import { REFERENCE_CLIP } from './continual/approaches.ts';
@@ -168,6 +169,17 @@ function checkSameRun(a: TrainArgs, tasks: Task[], c: Checkpoint, path: string):
   if (diffs.length) throw new UsageError(`--resume: ${path} was written by a different run: ${diffs.join('; ')}. Resume with the flags of the run that wrote it`);
 }
 
+/** The results JSON of one run (README: "Train"). */
+export function resultsJson(benchmark: string, c: TrainConfig, tasks: Task[], result: TrainResult, engine: Engine) {
+  return {
+    benchmark, approach: c.approach, seed: c.seed, config: c,
+    tasks: tasks.map((t) => ({ name: t.name, classes: t.classes, nTrain: t.train.n, nValid: t.valid.n, nTest: t.test.n })),
+    accuracy: result.accuracy, maskUsage: result.maskUsage, epochs: result.epochs,
+    trainSeconds: round(result.trainSeconds), samplesPerSecond: Math.round(result.samplesPerSecond),
+    adapter: engine.adapter, date: new Date().toISOString(),
+  };
+}
+
 export async function trainCommand(args: string[]): Promise<void> {
   const a = parseTrainArgs(args);
   const tasks = await loadBenchmark(a);
@@ -211,17 +223,10 @@ export async function trainCommand(args: string[]): Promise<void> {
       throw e;
     }
     const json = {
-      benchmark: a.benchmark, approach: c.approach, seed: c.seed, config: c,
-      tasks: tasks.map((t) => ({ name: t.name, classes: t.classes, nTrain: t.train.n, nValid: t.valid.n, nTest: t.test.n })),
-      accuracy: result.accuracy, maskUsage: result.maskUsage, epochs: result.epochs,
-      trainSeconds: round(result.trainSeconds), samplesPerSecond: Math.round(result.samplesPerSecond),
-      adapter: engine.adapter, date: new Date().toISOString(),
+      ...resultsJson(a.benchmark, c, tasks, result, engine),
       ...(resume ? { resumedFrom: { checkpoint: resume.path, position: positionLabel(resume.checkpoint.state) } } : {}),
     };
-    const out = resolve(a.out);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(`${out}.tmp`, JSON.stringify(json, null, 2) + '\n');
-    renameSync(`${out}.tmp`, out);
+    writeJsonAtomic(a.out, json);
     process.stdout.write(`\nTest accuracy (%) on each task (columns) after training through each task (rows):\n${accuracyTable(tasks, result.accuracy)}\n`);
     if (process.env.WEBGPU_HAT_STATS) process.stderr.write(`engine: ${JSON.stringify(engine.stats())}\n`);
     process.stdout.write(`\ntrained ${result.trainedSamples} samples in ${result.trainSeconds.toFixed(1)} s (${Math.round(result.samplesPerSecond)} samples/s); results: ${a.out}\n`);
@@ -247,7 +252,7 @@ export async function exportCommand(args: string[]): Promise<void> {
   if (values.help) { process.stdout.write(EXPORT_USAGE); process.exit(0); }
   if (!values.checkpoint) throw new UsageError('export: --checkpoint DIR|FILE is required');
   if (!values.out) throw new UsageError('export: --out FILE.safetensors is required');
-  const { resolveCheckpoint, writeFileAtomic } = await import('./io/checkpoint-dir.ts');
+  const { resolveCheckpoint } = await import('./io/checkpoint-dir.ts');
   const { toReferenceTensors } = await import('./io/reference-names.ts');
   const { encodeSafetensors } = await import('./io/safetensors.ts');
   const { path, checkpoint } = resolveCheckpoint(values.checkpoint, (e) => process.stderr.write(`skipping ${e.message}\n`));
@@ -257,9 +262,7 @@ export async function exportCommand(args: string[]): Promise<void> {
     format: 'pt', producer: 'webgpu-hat', benchmark: meta.benchmark, tasks: JSON.stringify(meta.taskNames),
     position: positionLabel(checkpoint.state), config: JSON.stringify(meta.config),
   });
-  const out = resolve(values.out);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileAtomic(out, bytes);
+  writeFileAtomic(values.out, bytes);
   process.stdout.write(`wrote ${tensors.length} tensors (${(bytes.length / 2 ** 20).toFixed(2)} MiB) from ${path} (${positionLabel(checkpoint.state)}) to ${values.out}\n`);
 }
 

@@ -1,7 +1,8 @@
 // A directory of checkpoints (Node): atomic writes (temporary file, fsync, rename, fsync of the
 // directory), sequence-numbered names, the newest few kept, and the newest valid one found on resume.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.ts';
 import { decodeCheckpoint, encodeCheckpoint, CheckpointError, type Checkpoint } from '../hat/checkpoint.ts';
 
 export const CHECKPOINT_EXT = '.hatckpt';
@@ -9,22 +10,6 @@ const NAME = /^checkpoint-(\d{6,})\.hatckpt$/;
 
 export function checkpointName(seq: number): string {
   return `checkpoint-${String(seq).padStart(6, '0')}${CHECKPOINT_EXT}`;
-}
-
-/** Writes bytes to `path` so that a crash at any moment leaves either the old file or the whole new one. */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dir = openSync(join(path, '..'), 'r');
-  try { fsyncSync(dir); } catch { /* some file systems cannot fsync a directory */ } finally { closeSync(dir); }
 }
 
 /** Checkpoint files in `dir`, newest first, with their sequence numbers. */
