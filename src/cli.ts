@@ -9,6 +9,7 @@ const USAGE = `webgpu-hat — HAT continual learning on hand-written WebGPU kern
 
 Usage:
   webgpu-hat train [flags]      train a sequence of tasks (flags below)
+  webgpu-hat compare [flags]    every approach × seed, the forgetting ratio, tables and plots
   webgpu-hat bench [flags]      microbenchmarks
   webgpu-hat export [flags]     a checkpoint as safetensors with the reference's names (flags below)
   webgpu-hat help               this text
@@ -65,6 +66,11 @@ async function main(argv: string[]): Promise<number> {
       case 'bench':
         await benchCommand(rest);
         return 0;
+      case 'compare': {
+        const { compareCommand } = await import('./compare-cli.ts');
+        await compareCommand(rest);
+        return 0;
+      }
       case 'train': {
         const { trainCommand } = await import('./train-cli.ts');
         await trainCommand(rest);

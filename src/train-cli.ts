@@ -127,7 +127,7 @@ export async function loadBenchmark(a: TrainArgs): Promise<Task[]> {
 }
 
 /** Progress on stderr: a redrawn bar on a terminal, one line per epoch otherwise. */
-function progressPrinter(tasks: Task[], epochs: number) {
+export function progressPrinter(tasks: Task[], epochs: number) {
   const tty = process.stderr.isTTY;
   let lastLoss = NaN;
   return {
