@@ -118,7 +118,15 @@ export async function compareCommand(args: string[]): Promise<void> {
   } finally {
     engine.destroy();
   }
-  const report = buildReport(runs, { order: approaches, layerNames });
+  let report;
+  try {
+    report = buildReport(runs, { order: approaches, layerNames });
+  } catch (e) {
+    // The ratio is undefined where joint training did no better than chance: keep the accuracy tables.
+    if (!(e instanceof RangeError)) throw e;
+    process.stderr.write(`${e.message}; writing the accuracy tables without the forgetting ratio\n`);
+    report = buildReport(runs.filter((r) => r.approach !== 'joint'), { order: approaches, layerNames });
+  }
   writeFileSync(join(dir, 'forgetting.md'), report.markdown);
   writeFileSync(join(dir, 'forgetting.csv'), report.csv);
   const written = ['forgetting.md', 'forgetting.csv'];
