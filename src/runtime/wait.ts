@@ -16,7 +16,9 @@ export class WaitEstimator {
   async wait<T>(start: () => Promise<T>, tag?: string): Promise<{ result: T; ms: number }> {
     const t0 = performance.now();
     const recent = tag ? this.history.get(tag) : undefined;
-    const sleepMs = recent?.length ? Math.min(...recent) * SLEEP_FRACTION : 0;
+    // At least two samples: the first run of a kind of work often includes the driver compiling its
+    // shaders, and one such outlier must not set the sleep.
+    const sleepMs = recent && recent.length >= 2 ? Math.min(...recent) * SLEEP_FRACTION : 0;
     if (sleepMs > 2) await new Promise((r) => setTimeout(r, sleepMs));
     const t1 = performance.now();
     const result = await start();
