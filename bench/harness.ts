@@ -56,14 +56,16 @@ export async function measure(iteration: () => Promise<void>, opts: MeasureOptio
 }
 
 /**
- * Runs several implementations of the same work round by round (A, B, C, A, B, C, …), so that a change in
- * machine load hits all of them alike; round 0 is warm-up (pipeline compiles). Returns each
- * implementation's times, index-aligned by round, for paired ratios (`pairedRatio`).
+ * Runs several implementations of the same work round by round, so that a change in machine load hits
+ * all of them alike, rotating which goes first (A B C, B C A, C A B, …) so that none always runs after
+ * the same one (cold caches, a driver still winding down); round 0 is warm-up (pipeline compiles).
+ * Returns each implementation's times, index-aligned by round, for paired ratios (`pairedRatio`).
  */
 export async function interleaved(impls: { name: string; iteration: () => Promise<void> }[], rounds: number): Promise<Map<string, number[]>> {
   const times = new Map(impls.map((i) => [i.name, [] as number[]]));
   for (let r = 0; r <= rounds; r++) {
-    for (const impl of impls) {
+    for (let k = 0; k < impls.length; k++) {
+      const impl = impls[(k + r) % impls.length]!;
       const t0 = performance.now();
       await impl.iteration();
       if (r > 0) times.get(impl.name)!.push(performance.now() - t0);

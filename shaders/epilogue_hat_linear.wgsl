@@ -8,13 +8,17 @@
 // GATED = false gives the same layer without HAT (bias, ReLU, dropout): the control that HAT's overhead is
 // measured against, and the plain network's layer.
 override GATED: bool = true;
-fn epilogue(row: u32, col: u32, acc: f32) -> f32 {
-  var v = max(acc + epi_bias[col], 0.0);
+fn epilogue_row(row: u32) -> vec4<f32> { return vec4<f32>(); }
+// Per column: the bias and the gate σ(s·e[col]) (1 without HAT).
+fn epilogue_col(col: u32) -> vec4<f32> {
+  var gate = 1.0;
+  if (GATED) { gate = hat_sigmoid(params.epi_f.x * epi_emb[col]); }
+  return vec4<f32>(epi_bias[col], gate, 0.0, 0.0);
+}
+fn epilogue(row: u32, col: u32, acc: f32, rv: vec4<f32>, cv: vec4<f32>) -> f32 {
+  var v = max(acc + cv.x, 0.0);
   if (params.epi_u.y != 0u) {
     v = select(0.0, v * params.epi_f.z, dropout_keep(params.epi_u.x, row * params.n + col, params.epi_f.y));
   }
-  if (GATED) {
-    v *= hat_sigmoid(params.epi_f.x * epi_emb[col]);
-  }
-  return v;
+  return v * cv.y;
 }

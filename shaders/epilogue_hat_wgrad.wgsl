@@ -8,12 +8,14 @@
 @group(0) @binding(5) var<storage, read> epi_pre: array<f32>;
 override HAT_PRE: bool = true;
 override HAT_REPEAT: bool = false;
-fn epilogue(row: u32, col: u32, acc: f32) -> f32 {
-  var m = epi_post[row];
-  if (HAT_PRE) {
-    var j = col;
-    if (HAT_REPEAT) { j = col / params.epi_u.x; }
-    m = min(m, epi_pre[j]);
-  }
-  return acc * (1.0 - m);
+fn epilogue_row(row: u32) -> vec4<f32> { return vec4<f32>(epi_post[row], 0.0, 0.0, 0.0); }
+// Per column: the pre mask (a value above any mask when there is none, so min() keeps the post mask).
+fn epilogue_col(col: u32) -> vec4<f32> {
+  if (!HAT_PRE) { return vec4<f32>(2.0, 0.0, 0.0, 0.0); }
+  var j = col;
+  if (HAT_REPEAT) { j = col / params.epi_u.x; }
+  return vec4<f32>(epi_pre[j], 0.0, 0.0, 0.0);
+}
+fn epilogue(row: u32, col: u32, acc: f32, rv: vec4<f32>, cv: vec4<f32>) -> f32 {
+  return acc * (1.0 - min(rv.x, cv.x));
 }

@@ -95,14 +95,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
   }
 
+  // The epilogue's per-column values (bias, gate, mask) once per block and its per-row values once per
+  // row, not once per element: each storage load costs a lane several cycles on CPU adapters.
+  var cv: array<vec4<f32>, TN>;
+  for (var j = 0u; j < TN; j++) { cv[j] = epilogue_col(min(c0 + j, N - 1u)); }
   for (var i = 0u; i < TM; i++) {
     let row = r0 + i;
     if (row >= M) { break; }
+    let rv = epilogue_row(row);
     for (var jv = 0u; jv < TN4; jv++) {
       let v = acc[i * TN4 + jv];
       for (var e = 0u; e < 4u; e++) {
         let col = c0 + jv * 4u + e;
-        if (col < N) { C[row * N + col] = epilogue(row, col, v[e]); }
+        if (col < N) { C[row * N + col] = epilogue(row, col, v[e], rv, cv[jv * 4u + e]); }
       }
     }
   }

@@ -34,7 +34,7 @@ import { empty, Tensor } from '../tensor.ts';
 export type MatmulForm = 'nn' | 'nt' | 'tn';
 
 export interface Epilogue {
-  /** shaders/<name>.wgsl, defining `fn epilogue(row: u32, col: u32, acc: f32) -> f32`. */
+  /** shaders/<name>.wgsl, defining `epilogue_row(row)` and `epilogue_col(col)` (vec4 values the core computes once per row and per column of its block) and `epilogue(row, col, acc, rv, cv) -> f32`. */
   name: string;
   /** Storage buffers bound from @binding(4) on. */
   buffers: GPUBuffer[];
