@@ -9,3 +9,4 @@ export * as ops from './ops/index.ts';
 export { HatNetwork, type NetworkConfig, type ForwardContext } from './hat/network.ts';
 export { Trainer, DEFAULT_CONFIG, type TrainConfig, type TrainResult, type EpochReport } from './hat/trainer.ts';
 export * as data from './data/index.ts';
+export * as continual from './continual/index.ts';

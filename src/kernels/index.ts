@@ -7,3 +7,4 @@ export * from './loss.ts';
 export * from './dropout.ts';
 export * from './optim.ts';
 export * as hat from './hat.ts';
+export * from './continual.ts';

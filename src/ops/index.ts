@@ -5,3 +5,4 @@ export * from './dropout.ts';
 export * from './conv.ts';
 export * from './linear.ts';
 export * from './hat.ts';
+export * from './continual.ts';
