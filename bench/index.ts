@@ -1,7 +1,6 @@
 // Runs benchmark suites and writes the JSON the CLI promises:
 // { adapter, results: [ { suite, case, impl, medianMs, minMs, maxMs, gflops }, … ] }.
 import type { Engine } from '../src/runtime/engine.ts';
-import { benchMatmul, matmulCases } from './matmul.ts';
 import { formatTable, ratios, type BenchRow, type MeasureOptions } from './harness.ts';
 
 export const SUITES = ['matmul', 'conv', 'gates', 'step'] as const;
@@ -20,41 +19,40 @@ export interface BenchReport {
   results: BenchRow[];
 }
 
+type SuiteRunner = (engine: Engine, quick: boolean, peers: boolean, opts: MeasureOptions, log: (line: string) => void) => Promise<BenchRow[]>;
+
+/** Each suite: our rows, then (with --peers) tfjs on the same cases, loaded only when asked for. */
+const RUNNERS: Record<Suite, SuiteRunner> = {
+  async matmul(engine, quick, peers, opts, log) {
+    const { benchMatmul, matmulCases } = await import('./matmul.ts');
+    const cases = matmulCases(quick);
+    const rows = await benchMatmul(engine, cases, opts, log);
+    return peers ? [...rows, ...(await (await import('./peers/tfjs.ts')).benchTfjsMatmul(cases, opts, log))] : rows;
+  },
+  async conv(engine, quick, peers, opts, log) {
+    const { benchConv, convCases } = await import('./conv.ts');
+    const cases = convCases(quick);
+    const rows = await benchConv(engine, cases, opts, log);
+    return peers ? [...rows, ...(await (await import('./peers/tfjs.ts')).benchTfjsConv(cases, opts, log))] : rows;
+  },
+  async gates(engine, quick, _peers, opts, log) {
+    const { benchGates, gateCases } = await import('./gates.ts');
+    return benchGates(engine, gateCases(quick), opts, log); // tfjs has no HAT layer to compare
+  },
+  async step(engine, quick, peers, opts, log) {
+    const { benchStep, stepCases } = await import('./step.ts');
+    const cases = stepCases(quick);
+    const rows = await benchStep(engine, cases, opts, log);
+    return peers ? [...rows, ...(await (await import('./peers/tfjs.ts')).benchTfjsStep(cases, opts, log))] : rows;
+  },
+};
+
 export async function runBenchmarks(engine: Engine, o: BenchOptions): Promise<BenchReport> {
   const measureOpts: MeasureOptions = o.quick ? { warmup: 1, minIterations: 3, minTotalMs: 300, maxIterations: 10 } : { warmup: 2, minIterations: 5, minTotalMs: 1500, maxIterations: 30 };
   const results: BenchRow[] = [];
   for (const suite of o.suites) {
     o.log(`suite ${suite}`);
-    if (suite === 'step') {
-      const { benchStep, stepCases } = await import('./step.ts');
-      const cases = stepCases(o.quick);
-      results.push(...(await benchStep(engine, cases, measureOpts, o.log)));
-      if (o.peers) {
-        const { benchTfjsStep } = await import('./peers/tfjs.ts');
-        results.push(...(await benchTfjsStep(cases, measureOpts, o.log)));
-      }
-    }
-    if (suite === 'conv') {
-      const { benchConv, convCases } = await import('./conv.ts');
-      const cases = convCases(o.quick);
-      results.push(...(await benchConv(engine, cases, measureOpts, o.log)));
-      if (o.peers) {
-        const { benchTfjsConv } = await import('./peers/tfjs.ts');
-        results.push(...(await benchTfjsConv(cases, measureOpts, o.log)));
-      }
-    }
-    if (suite === 'gates') {
-      const { benchGates, gateCases } = await import('./gates.ts');
-      results.push(...(await benchGates(engine, gateCases(o.quick), measureOpts, o.log)));
-    }
-    if (suite === 'matmul') {
-      const cases = matmulCases(o.quick);
-      results.push(...(await benchMatmul(engine, cases, measureOpts, o.log)));
-      if (o.peers) {
-        const { benchTfjsMatmul } = await import('./peers/tfjs.ts');
-        results.push(...(await benchTfjsMatmul(cases, measureOpts, o.log)));
-      }
-    }
+    results.push(...(await RUNNERS[suite](engine, o.quick, o.peers, measureOpts, o.log)));
   }
   const a = engine.adapter;
   return { adapter: { vendor: a.vendor, architecture: a.architecture, description: a.description }, date: new Date().toISOString(), results };
