@@ -1,11 +1,13 @@
 // Plain SGD step in place, with optional global-norm clipping read from a buffer (no readback):
 //   w[i] -= lr * c * g[i],  c = min(1, max_norm / (norm[0] + 1e-6)) when CLIP, else 1
-// (torch.nn.utils.clip_grad_norm_ semantics, fused with the step).
+// (torch.nn.utils.clip_grad_norm_ semantics, fused with the step). {{T}} is f32, or vec4<f32> when the
+// size is a multiple of 4: a vec4 load costs a CPU adapter's lane less per element than four scalar ones.
+alias T = {{T}};
 struct Params { count: u32, lr: f32, max_norm: f32, clip: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> g: array<f32>;
-@group(0) @binding(2) var<storage, read_write> w: array<f32>;
+@group(0) @binding(1) var<storage, read> g: array<T>;
+@group(0) @binding(2) var<storage, read_write> w: array<T>;
 @group(0) @binding(3) var<storage, read> norm: array<f32>;
 
 override WG: u32 = 256;

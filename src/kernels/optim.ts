@@ -42,13 +42,15 @@ export function sgdStep(w: Tensor, g: Tensor, lr: number, clip?: { norm: Tensor;
   w.assertAlive('sgd');
   g.assertAlive('sgd');
   if (w.size !== g.size) throw new ShapeError('sgd', `parameter [${w.shape.join(', ')}] and gradient [${g.shape.join(', ')}] differ`);
+  const vec4 = w.size % 4 === 0;
+  const count = vec4 ? w.size / 4 : w.size;
   const params = new ArrayBuffer(16);
   const u = new Uint32Array(params);
-  u[0] = w.size;
+  u[0] = count;
   new Float32Array(params, 4, 2).set([lr, clip?.maxNorm ?? 0]);
   u[3] = clip ? 1 : 0;
   w.engine.dispatch({
-    label: `sgd [${w.shape.join('x')}]`, shader: { name: 'sgd' }, params,
-    buffers: [g.buffer, w.buffer, (clip?.norm ?? g).buffer], workgroups: w.engine.grid(Math.ceil(w.size / 256)),
+    label: `sgd [${w.shape.join('x')}]`, shader: { name: 'sgd', defines: { T: vec4 ? 'vec4<f32>' : 'f32' } }, params,
+    buffers: [g.buffer, w.buffer, (clip?.norm ?? g).buffer], workgroups: w.engine.grid(Math.ceil(count / 256)),
   });
 }

@@ -20,7 +20,7 @@ test('global gradient norm over many tensors of odd sizes matches float64', asyn
 
 test('sgd step, with and without clipping (clip only when the norm exceeds max)', async () => {
   const engine = await getEngine();
-  for (const n of [1, 7, 257, 65_537]) {
+  for (const n of [1, 7, 64, 257, 65_537, 2000 * 4]) { // odd sizes take the scalar path, multiples of 4 the vec4 one
     const w0 = n > 10_000 ? null : Float32Array.from(randomArray(n, n, -1, 1));
     const g0 = n > 10_000 ? null : Float32Array.from(randomArray(n, n + 1, -1, 1));
     const w = w0 ? upload(engine, w0, [n]) : fill(engine, [n], 1);
