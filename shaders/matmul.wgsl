@@ -2,7 +2,8 @@
 //   FORM 0 = nn: A M×K, B K×N     FORM 1 = nt: A M×K, B N×K     FORM 2 = tn: A K×M, B K×N (all row-major)
 // Textual defines: {{FORM}} (0/1/2), {{TM}}, {{TN}} (multiples of 4, TN ≤ 32), {{WX}}, {{WY}} (workgroup = WX×WY
 // invocations, x fastest). Appended before compiling: a loader (matmul_load_vec4 / matmul_load_scalar:
-// binds A and B, defines ldA/ldB) and an epilogue (defines epilogue_row(row) and epilogue_col(col) -> vec4<f32>, and epilogue(row, col, acc, rv, cv) -> f32).
+// binds A and B, defines ldA/ldB), matmul_store (stores the block through the epilogue) and an epilogue
+// (defines epilogue_row(row) and epilogue_col(col) -> vec4<f32>, and epilogue(row, col, acc, rv, cv) -> f32).
 // The workgroup grid is folded: linear id = wid.y·num_workgroups.x + wid.x; tile = (lin / tiles_n, lin % tiles_n).
 struct MatmulParams { m: u32, n: u32, k: u32, tiles_n: u32, epi_f: vec4<f32>, epi_u: vec4<u32> }
 @group(0) @binding(0) var<uniform> params: MatmulParams;
@@ -79,20 +80,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
   }
 
-  // The epilogue's per-column values (bias, gate, mask) once per block and its per-row values once per
-  // row, not once per element: each storage load costs a lane several cycles on CPU adapters.
-  var cv: array<vec4<f32>, TN>;
-  for (var j = 0u; j < TN; j++) { cv[j] = epilogue_col(min(c0 + j, N - 1u)); }
-  for (var i = 0u; i < TM; i++) {
-    let row = r0 + i;
-    if (row >= M) { break; }
-    let rv = epilogue_row(row);
-    for (var jv = 0u; jv < TN4; jv++) {
-      let v = acc[i * TN4 + jv];
-      for (var e = 0u; e < 4u; e++) {
-        let col = c0 + jv * 4u + e;
-        if (col < N) { C[row * N + col] = epilogue(row, col, v[e], rv, cv[jv * 4u + e]); }
-      }
-    }
-  }
+  store_block(r0, c0, M, N);
 }

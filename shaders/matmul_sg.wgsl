@@ -6,7 +6,7 @@ enable subgroups;
 // lane indices that are constant after unrolling. Per lane and 4 k: TM + TN/8 vec4 loads for 4·TM·TN FMAs.
 //   FORM 0 = nn: A M×K, B K×N     FORM 1 = nt: A M×K, B N×K     FORM 2 = tn: A K×M, B K×N (all row-major)
 // Defines: {{FORM}}, {{TM}} (multiple of 4), {{TN}} (multiple of 32), {{WX}} (must be 8: the subgroup),
-// {{WY}} (subgroups per workgroup, each takes the next TN columns). Appended: loader, epilogue.
+// {{WY}} (subgroups per workgroup, each takes the next TN columns). Appended: loader, matmul_store (the block store through the epilogue), epilogue.
 struct MatmulParams { m: u32, n: u32, k: u32, tiles_n: u32, epi_f: vec4<f32>, epi_u: vec4<u32> }
 @group(0) @binding(0) var<uniform> params: MatmulParams;
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
@@ -95,20 +95,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
   }
 
-  // The epilogue's per-column values (bias, gate, mask) once per block and its per-row values once per
-  // row, not once per element: each storage load costs a lane several cycles on CPU adapters.
-  var cv: array<vec4<f32>, TN>;
-  for (var j = 0u; j < TN; j++) { cv[j] = epilogue_col(min(c0 + j, N - 1u)); }
-  for (var i = 0u; i < TM; i++) {
-    let row = r0 + i;
-    if (row >= M) { break; }
-    let rv = epilogue_row(row);
-    for (var jv = 0u; jv < TN4; jv++) {
-      let v = acc[i * TN4 + jv];
-      for (var e = 0u; e < 4u; e++) {
-        let col = c0 + jv * 4u + e;
-        if (col < N) { C[row * N + col] = epilogue(row, col, v[e], rv, cv[jv * 4u + e]); }
-      }
-    }
-  }
+  store_block(r0, c0, M, N);
 }

@@ -135,7 +135,7 @@ export function matmul(engine: Engine, form: MatmulForm, a: Tensor, b: Tensor, o
     label: `matmul ${form} ${M}x${N}x${K}${epi.name === 'epilogue_none' ? '' : ' +' + epi.name}`,
     shader: {
       name: v.core,
-      append: [vec4 ? 'matmul_load_vec4' : 'matmul_load_scalar', ...(epi.append ?? []), epi.name],
+      append: [vec4 ? 'matmul_load_vec4' : 'matmul_load_scalar', 'matmul_store', ...(epi.append ?? []), epi.name],
       defines: { FORM: FORM_ID[form], TM: v.tm, TN: v.tn, WX: v.wx, WY: v.wy },
       constants: epi.constants,
     },
