@@ -4,7 +4,8 @@
 // N·OH·OW, so small feature maps still fill the block); every loaded input value is reused TO times and
 // every loaded weight TP times — on lavapipe per-lane storage loads are the cost, not arithmetic.
 // Defines: {{TO}}, {{TP}}, {{WG}}. Overrides: KH, KW, SH, SW, PH, PW. Appended: an epilogue snippet
-// defining epilogue(n, o, pixel, acc) -> f32 whose own buffers start at @binding(4).
+// defining epilogue_channel(o) -> vec4<f32> (computed once per channel of a block) and
+// epilogue(n, o, pixel, acc, ch) -> f32, whose own buffers start at @binding(4).
 // Grid folded: invocation g = (wid.y·nwg.x + wid.x)·WG + lid; tile_p = g % tiles_p, tile_o = g / tiles_p.
 struct ConvParams {
   n: u32, c: u32, h: u32, w: u32,
@@ -84,6 +85,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
   }
 
+  // The epilogue's per-channel values (bias, gate) once per block, not once per element.
+  var ch: array<vec4<f32>, TO>;
+  for (var i = 0u; i < TO; i++) { ch[i] = epilogue_channel(min(o0 + i, O - 1u)); }
   for (var j = 0u; j < TP; j++) {
     let p = p0 + j;
     if (p >= P) { break; }
@@ -91,7 +95,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let pix = p - n * OHW;
     for (var i = 0u; i < TO; i++) {
       let o = o0 + i;
-      if (o < O) { Y[(n * O + o) * OHW + pix] = epilogue(n, o, pix, acc[i * TP + j]); }
+      if (o < O) { Y[(n * O + o) * OHW + pix] = epilogue(n, o, pix, acc[i * TP + j], ch[i]); }
     }
   }
 }

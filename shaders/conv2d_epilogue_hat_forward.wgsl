@@ -7,14 +7,17 @@
 @group(0) @binding(5) var<storage, read> epi_emb: array<f32>;
 // GATED = false: the same layer without HAT (bias, ReLU, dropout).
 override GATED: bool = true;
-fn epilogue(n: u32, o: u32, pixel: u32, acc: f32) -> f32 {
-  var v = max(acc + epi_bias[o], 0.0);
+// Per channel: the bias and the gate σ(s·e[o]) (1 without HAT).
+fn epilogue_channel(o: u32) -> vec4<f32> {
+  var gate = 1.0;
+  if (GATED) { gate = hat_sigmoid(params.epi_f.x * epi_emb[o]); }
+  return vec4<f32>(epi_bias[o], gate, 0.0, 0.0);
+}
+fn epilogue(n: u32, o: u32, pixel: u32, acc: f32, ch: vec4<f32>) -> f32 {
+  var v = max(acc + ch.x, 0.0);
   if (params.epi_u.y != 0u) {
     let index = (n * params.o + o) * (params.oh * params.ow) + pixel;
     v = select(0.0, v * params.epi_f.z, dropout_keep(params.epi_u.x, index, params.epi_f.y));
   }
-  if (GATED) {
-    v *= hat_sigmoid(params.epi_f.x * epi_emb[o]);
-  }
-  return v;
+  return v * ch.y;
 }
