@@ -14,14 +14,15 @@ import type { RunResult } from './continual/metrics.ts';
 import { loadBenchmark, parseTrainArgs, progressPrinter, resultsJson } from './train-cli.ts';
 
 export const COMPARE_USAGE = `webgpu-hat compare [flags] [train flags]
-  --approaches A,B,...   approaches to compare (default: hat,sgd,sgd-frozen,ewc,imm-mean,imm-mode,lwf,lfl);
+  --approaches A,B,...   approaches to compare (default: hat,sgd,sgd-frozen,ewc,imm-mean,imm-mode,lwf,lfl,
+                         pathnet,progressive);
                          joint and random are always added (the forgetting ratio needs them)
   --seeds 0-4 | 0,2,5    seeds (default 0-2)
   --out DIR              results folder (default results/compare-<benchmark>); finished runs are skipped
   plus train's flags for every run: --benchmark --net --hidden --epochs --batch --lr …
 `;
 
-const DEFAULT_APPROACHES: Approach[] = ['hat', 'sgd', 'sgd-frozen', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl'];
+const DEFAULT_APPROACHES: Approach[] = ['hat', 'sgd', 'sgd-frozen', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'pathnet', 'progressive'];
 
 export function parseSeeds(spec: string): number[] {
   const seeds = new Set<number>();
@@ -67,7 +68,7 @@ export async function compareCommand(args: string[]): Promise<void> {
   for (const a of wanted) if (a !== 'random' && !(APPROACHES as readonly string[]).includes(a)) throw new UsageError(`--approaches: unknown approach "${a}" (${APPROACHES.join(', ')}, random)`);
   const approaches = [...new Set([...wanted, 'joint', 'random'])];
   const seeds = parseSeeds(values.seeds ?? '0-2');
-  const base = parseTrainArgs(rest);
+  const base = parseTrainArgs(rest, { forCompare: true });
   const name = base.benchmark.replace(/^.*\//, '').replace(/\.json$/, '');
   const dir = values.out ?? `results/compare-${name}`;
   mkdirSync(join(dir, 'runs'), { recursive: true });
@@ -82,7 +83,7 @@ export async function compareCommand(args: string[]): Promise<void> {
     const total = approaches.length * seeds.length;
     let done = 0;
     for (const seed of seeds) {
-      const a = parseTrainArgs([...rest, '--seed', String(seed)]);
+      const a = parseTrainArgs([...rest, '--seed', String(seed)], { forCompare: true });
       const tasks = await loadBenchmark(a);
       for (const approach of approaches) {
         done++;
@@ -100,9 +101,9 @@ export async function compareCommand(args: string[]): Promise<void> {
           result = randomResults(a.benchmark, tasks, seed);
         } else {
           const config = { ...a.config, approach: approach as Approach };
-          const trainer = new Trainer(engine, tasks, config, approachHooks(config.approach, { lambda: a.lambda }));
+          const trainer = new Trainer(engine, tasks, config, approachHooks(config.approach, { lambda: a.lambda, ...(config.approach === 'pathnet' ? a.pathnet : {}) }));
           try {
-            layerNames = trainer.net.layers.map((l) => l.name);
+            if (config.approach === 'hat') layerNames = trainer.net.layers.map((l) => l.name);
             const r = await trainer.run(progressPrinter(tasks, config.epochs));
             result = resultsJson(a.benchmark, config, tasks, r, engine) as unknown as RunResult;
           } finally {

@@ -14,8 +14,13 @@ import type { Task } from './data/task.ts';
 export const TRAIN_USAGE = `webgpu-hat train [flags]
   --benchmark NAME|FILE  split-mnist (default) | mnist2 | pmnist | split-fashion | mnist-fashion | a task-sequence JSON file
   --approach NAME        hat (default) | sgd (plain fine-tuning, no gates: the forgetting control) |
-                         sgd-frozen | joint | ewc | imm-mean | imm-mode | lwf | lfl (baselines, reference settings)
+                         sgd-frozen | joint | ewc | imm-mean | imm-mode | lwf | lfl | pathnet | progressive
+                         (baselines, reference settings)
   --lambda X             the baseline's penalty weight (ewc 5000, imm-mean 1e-4, imm-mode 0.01, lwf 2, lfl 0.05)
+  --generations N        pathnet: generations of the path tournament per task (default 20)
+  --modules N            pathnet: modules per layer, M (default 16)
+  --active N             pathnet: active modules per layer in a path, N (default 3)
+  --paths N              pathnet: paths trained per generation, P (default 2)
   --net NAME             mlp (default) | alexnet (32×32 inputs)
   --hidden N[,N]         MLP hidden widths (default 400,400 for the quick preset; the paper: 2000,2000)
   --epochs N             epochs per task (default 10; --paper: 20, as HAT.md's reference run)
@@ -23,7 +28,7 @@ export const TRAIN_USAGE = `webgpu-hat train [flags]
   --lr X                 learning rate (default 0.05; divided by 3 after 5 epochs without improvement)
   --smax X               largest gate temperature (default 400)
   --c X                  regulariser weight (default 0.75)
-  --clip X               gradient-norm clipping (default 10000; the reference's per baseline: ewc 100, imm-mode 1000, lwf 100, lfl 200)
+  --clip X               gradient-norm clipping (default 10000; the reference's per baseline: ewc 100, imm-mode 1000, lwf 100, lfl 200, pathnet 1000)
   --tasks N              pmnist: number of permutations (default 10)
   --fashion-dir DIR      folder of Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)
   --seed N               seed of splits, shuffles, init and dropout (default 0)
@@ -53,6 +58,8 @@ export interface TrainArgs {
   config: TrainConfig;
   /** The baseline's penalty weight (undefined: the reference's). */
   lambda?: number;
+  /** PathNet's search settings (undefined: the reference's). */
+  pathnet: { modules?: number; active?: number; generations?: number; paths?: number };
   tasks: number;
   fashionDir?: string;
   out: string;
@@ -60,7 +67,8 @@ export interface TrainArgs {
   resume: boolean;
 }
 
-export function parseTrainArgs(args: string[]): TrainArgs {
+/** `compare` passes its runs' flags through here: PathNet's flags are then allowed whatever --approach says. */
+export function parseTrainArgs(args: string[], opts: { forCompare?: boolean } = {}): TrainArgs {
   let values;
   try {
     ({ values } = parseArgs({
@@ -70,6 +78,7 @@ export function parseTrainArgs(args: string[]): TrainArgs {
         clip: { type: 'string' }, tasks: { type: 'string' }, 'fashion-dir': { type: 'string' }, seed: { type: 'string' },
         unfused: { type: 'boolean' }, paper: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean' },
         'checkpoint-dir': { type: 'string' }, resume: { type: 'boolean' }, lambda: { type: 'string' },
+        generations: { type: 'string' }, modules: { type: 'string' }, active: { type: 'string' }, paths: { type: 'string' },
       },
     }));
   } catch (e) {
@@ -78,13 +87,19 @@ export function parseTrainArgs(args: string[]): TrainArgs {
   if (values.help) { process.stdout.write(TRAIN_USAGE); process.exit(0); }
   const approach = (values.approach ?? 'hat') as Approach;
   if (!APPROACHES.includes(approach)) {
-    const later = ['pathnet', 'progressive'].includes(approach) ? ' (PathNet and progressive networks are not built yet)' : '';
-    throw new UsageError(`--approach: unknown approach "${approach}"${later} (${APPROACHES.join(' | ')})`);
+    throw new UsageError(`--approach: unknown approach "${approach}" (${APPROACHES.join(' | ')})`);
   }
   if (values['checkpoint-dir'] && STATEFUL_APPROACHES.includes(approach)) {
     throw new UsageError(`--checkpoint-dir: checkpoints do not yet hold ${approach}'s own state (old model, Fisher or anchors), so a resumed run would differ; run it without --checkpoint-dir`);
   }
   const lambda = values.lambda === undefined ? undefined : numFlag('lambda', values.lambda, 0);
+  const pathnetFlag = (name: 'generations' | 'modules' | 'active' | 'paths') => {
+    if (values[name] === undefined) return undefined;
+    if (approach !== 'pathnet' && !opts.forCompare) throw new UsageError(`--${name}: only pathnet has it (the approach is ${approach})`);
+    return intFlag(name, values[name], 1);
+  };
+  const pathnet = { generations: pathnetFlag('generations'), modules: pathnetFlag('modules'), active: pathnetFlag('active'), paths: pathnetFlag('paths') };
+  if ((pathnet.active ?? 3) > (pathnet.modules ?? 16)) throw new UsageError(`--active: a path takes ${pathnet.active ?? 3} modules per layer, more than the ${pathnet.modules ?? 16} there are (--modules)`);
   const net = values.net ?? 'mlp';
   if (net !== 'mlp' && net !== 'alexnet') throw new UsageError(`--net: unknown network "${net}" (mlp | alexnet)`);
   const paper = values.paper ?? false;
@@ -105,7 +120,7 @@ export function parseTrainArgs(args: string[]): TrainArgs {
   if (values.resume && !values['checkpoint-dir']) throw new UsageError('--resume needs --checkpoint-dir DIR (the directory the interrupted run wrote its checkpoints to)');
   if (values['checkpoint-dir'] === '') throw new UsageError('--checkpoint-dir: expected a directory, got ""');
   const name = benchmark.endsWith('.json') ? benchmark.replace(/^.*\//, '').replace(/\.json$/, '') : benchmark;
-  return { benchmark, config, lambda, tasks: intFlag('tasks', values.tasks, 10), fashionDir: values['fashion-dir'], out: values.out ?? `results/${name}-${approach}-seed${seed}.json`, checkpointDir: values['checkpoint-dir'], resume: values.resume ?? false };
+  return { benchmark, config, lambda, pathnet, tasks: intFlag('tasks', values.tasks, 10), fashionDir: values['fashion-dir'], out: values.out ?? `results/${name}-${approach}-seed${seed}.json`, checkpointDir: values['checkpoint-dir'], resume: values.resume ?? false };
 }
 
 export async function loadBenchmark(a: TrainArgs): Promise<Task[]> {
@@ -207,7 +222,7 @@ export async function trainCommand(args: string[]): Promise<void> {
   let trainer: Trainer | null = null;
   try {
     process.stderr.write(`adapter: ${engine.describe()}\n`);
-    trainer = new Trainer(engine, tasks, a.config, approachHooks(a.config.approach, { lambda: a.lambda }));
+    trainer = new Trainer(engine, tasks, a.config, approachHooks(a.config.approach, { lambda: a.lambda, ...a.pathnet }));
     const c = a.config;
     process.stderr.write(`${a.benchmark}, ${c.approach}${c.approach === 'hat' ? (c.fused ? ' (fused kernels)' : ' (unfused kernels)') : ''}, ${c.net} ${c.net === 'mlp' ? c.hidden.join('-') : ''} (${trainer.net.parameterCount().toLocaleString('en')} parameters), ${c.epochs} epochs/task, batch ${c.batch}, lr ${c.lr}, seed ${c.seed}\n`);
     const checkpoint = dir ? (snap: TrainerSnapshot) => {

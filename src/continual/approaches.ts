@@ -31,4 +31,4 @@ export const APPROACH_DEFAULTS = {
 } as const;
 
 /** Gradient-norm clip the reference's class of each approach sets (read from its constructors). */
-export const REFERENCE_CLIP = { ewc: 100, 'imm-mean': 10000, 'imm-mode': 1000, lwf: 100, lfl: 200 } as const;
+export const REFERENCE_CLIP = { ewc: 100, 'imm-mean': 10000, 'imm-mode': 1000, lwf: 100, lfl: 200, pathnet: 1000, progressive: 10000 } as const;

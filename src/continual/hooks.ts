@@ -15,12 +15,19 @@ import { deriveSeed, Rng } from '../data/rng.ts';
 import { HatNetwork } from '../hat/network.ts';
 import type { ApproachHooks, HeadBatch, Trainer, Approach } from '../hat/trainer.ts';
 import { APPROACH_DEFAULTS } from './approaches.ts';
+import { pathnetHooks } from './pathnet.ts';
+import { progressiveHooks } from './progressive.ts';
 
 /** Hyperparameters of the baselines (defaults: the reference's). */
 export interface BaselineOptions {
   lambda?: number;
   /** LwF's distillation temperature. */
   temperature?: number;
+  /** PathNet: modules per layer (M), active modules per layer (N), generations per task, paths (P). */
+  modules?: number;
+  active?: number;
+  generations?: number;
+  paths?: number;
 }
 
 /** The hooks of `approach` (hat and sgd need none). */
@@ -43,11 +50,23 @@ export function approachHooks(approach: Approach, o: BaselineOptions = {}): Appr
       return lfl(o.lambda ?? APPROACH_DEFAULTS.lfl.lambda);
     case 'joint':
       return joint();
+    case 'pathnet': {
+      const d = APPROACH_DEFAULTS.pathnet;
+      return pathnetHooks({ modules: o.modules ?? d.modules, active: o.active ?? d.active, generations: o.generations ?? d.generations, paths: o.paths ?? d.paths });
+    }
+    case 'progressive':
+      return progressiveHooks();
   }
 }
 
+/** The trainer's network as a HatNetwork (the baselines that copy or re-initialise it need its config). */
+function hatNetworkOf(trainer: Trainer): HatNetwork {
+  if (!(trainer.net instanceof HatNetwork)) throw new Error(`${trainer.config.approach}: needs the HAT-style network, not ${trainer.net.constructor.name}`);
+  return trainer.net;
+}
+
 /** Approaches whose hooks hold state a checkpoint does not carry (resume would lose it). */
-export const STATEFUL_APPROACHES: readonly Approach[] = ['ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl'];
+export const STATEFUL_APPROACHES: readonly Approach[] = ['ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'pathnet', 'progressive'];
 
 /** The network's weights, biases and heads (everything but HAT's embeddings), with names. */
 function weightsAndHeads(trainer: Trainer): [string, Tensor][] {
@@ -219,7 +238,7 @@ function distillTerm(trainer: Trainer, old: HatNetwork, t: number, x: Tensor, fe
   let total: Tensor | null = null;
   for (let u = 0; u < t; u++) {
     const target = noGrad(() => old.head(before, u));
-    const d = distillation(trainer.net.head(features, u), target, { T: temperature });
+    const d = distillation(hatNetworkOf(trainer).head(features, u), target, { T: temperature });
     total = total ? add(total, d) : d;
   }
   return scale(total!, lambda);
@@ -231,7 +250,7 @@ function lwf(lambda: number, temperature: number): ApproachHooks {
   return {
     async beforeTask(trainer, t) {
       old?.dispose();
-      old = t > 0 ? frozenCopy(trainer.engine, trainer.net) : null;
+      old = t > 0 ? frozenCopy(trainer.engine, hatNetworkOf(trainer)) : null;
     },
     extraLoss: (ctx) => (old && ctx.task > 0 ? distillTerm(ctx.trainer, old, ctx.task, ctx.x, ctx.features, lambda, temperature) : null),
     validationPenalty: async (trainer, t) => (old && t > 0 ? validationMean(trainer, t, (x, f) => distillTerm(trainer, old!, t, x, f, lambda, temperature)) : 0),
@@ -247,7 +266,7 @@ function lfl(lambda: number): ApproachHooks {
   return {
     async beforeTask(trainer, t) {
       old?.dispose();
-      old = t > 0 ? frozenCopy(trainer.engine, trainer.net) : null;
+      old = t > 0 ? frozenCopy(trainer.engine, hatNetworkOf(trainer)) : null;
     },
     extraLoss: (ctx) => (old && ctx.task > 0 ? lflLoss(ctx.features, oldFeatures(old, ctx.x, ctx.trainer.config.smax), lambda) : null),
     validationPenalty: async (trainer, t) => (old && t > 0 ? validationMean(trainer, t, (x, f) => lflLoss(f, oldFeatures(old!, x, trainer.config.smax), lambda)) : 0),
@@ -266,7 +285,7 @@ function joint(): ApproachHooks {
   return {
     async beforeTask(trainer, t) {
       // From scratch: a network initialised from another seed per task, copied into the trainer's.
-      const fresh = new HatNetwork(trainer.engine, { ...trainer.net.config, seed: deriveSeed(trainer.config.seed, 0x101, t) });
+      const fresh = new HatNetwork(trainer.engine, { ...hatNetworkOf(trainer).config, seed: deriveSeed(trainer.config.seed, 0x101, t) });
       const source = new Map(fresh.namedParameters());
       for (const [name, p] of trainer.net.namedParameters()) trainer.engine.copy(source.get(name)!.buffer, p.buffer, p.bytes, `re-init ${name}`);
       await trainer.engine.submit();

@@ -15,7 +15,7 @@
 import { crc32 } from '../io/crc32.ts';
 import { decodeSafetensors, encodeSafetensors, f32, type NamedArray } from '../io/safetensors.ts';
 import type { TrainerSnapshot, TrainerState } from './trainer.ts';
-import type { HatNetwork } from './network.ts';
+import type { ContinualNetwork } from './model.ts';
 import { tensor } from '../tensor.ts';
 
 export const CHECKPOINT_MAGIC = 'WGHATCKP';
@@ -113,7 +113,7 @@ function hex(x: number): string {
 }
 
 /** Every parameter of a network and its cumulative masks (`mask.<layer>`), read back to the CPU. */
-export async function readNetworkTensors(net: HatNetwork): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
+export async function readNetworkTensors(net: ContinualNetwork): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
   const out = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const [name, p] of net.namedParameters()) out.set(name, { shape: [...p.shape], data: await p.float32('export') });
   for (const l of net.layers) if (l.prevMask) out.set(`mask.${l.name}`, { shape: [l.units], data: await l.prevMask.float32('export') });
@@ -124,7 +124,7 @@ export async function readNetworkTensors(net: HatNetwork): Promise<Map<string, {
  * Loads parameters and masks (our names) into a network. Every parameter must be present with its shape
  * (errors name the tensor, both shapes and `source`); masks are optional; unknown names are errors.
  */
-export function loadNetworkTensors(net: HatNetwork, tensors: Map<string, { shape: number[]; data: Float32Array }>, source: string): void {
+export function loadNetworkTensors(net: ContinualNetwork, tensors: Map<string, { shape: number[]; data: Float32Array }>, source: string): void {
   const params = new Map(net.namedParameters());
   const layers = new Map(net.layers.map((l) => [`mask.${l.name}`, l]));
   for (const name of tensors.keys()) {

@@ -15,10 +15,11 @@ import { axpy, copy, fill } from '../kernels/elementwise.ts';
 import { add } from '../ops/elementwise.ts';
 import * as hat from '../kernels/hat.ts';
 import { DeviceLostError } from '../runtime/errors.ts';
-import { HatNetwork } from './network.ts';
+import { HatNetwork, type NetworkConfig } from './network.ts';
+import type { ContinualNetwork } from './model.ts';
 
 /** hat and sgd are built in; the baselines (src/continual/) plug in through ApproachHooks. */
-export const APPROACHES = ['hat', 'sgd', 'sgd-frozen', 'joint', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl'] as const;
+export const APPROACHES = ['hat', 'sgd', 'sgd-frozen', 'joint', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'pathnet', 'progressive'] as const;
 export type Approach = (typeof APPROACHES)[number];
 
 /** What a baseline approach may see and change in one training step. */
@@ -49,6 +50,13 @@ export interface HeadBatch {
  * trainer keeps the loop, the lr schedule, best-parameter restore and evaluation; every hook is optional.
  */
 export interface ApproachHooks {
+  /** The network this approach trains (PathNet's modules, progressive columns); default: a HatNetwork. */
+  createNetwork?(engine: Engine, config: NetworkConfig): ContinualNetwork;
+  /**
+   * Trains task t in place of the trainer's epoch loop (PathNet's path search), with
+   * Trainer.trainEpochAt and Trainer.evaluate; leaves the parameters to keep in place.
+   */
+  trainTask?(trainer: Trainer, t: number, progress: Progress): Promise<{ epochs: EpochReport[]; ms: number; samples: number }>;
   /** Before task t is trained (snapshots of the previous model, a re-initialisation for joint). */
   beforeTask?(trainer: Trainer, t: number): Promise<void>;
   /** A loss term added to the cross-entropy on the tape (EWC/IMM penalties, LwF, LFL); a [1] tensor. */
@@ -178,7 +186,7 @@ function isEmbedding(name: string): boolean {
 }
 
 export class Trainer {
-  readonly net: HatNetwork;
+  readonly net: ContinualNetwork;
   private step = 0;
   private rng: Rng;
   /** Values drawn from `rng` so far (one per epoch): its state, replayable from the seed. */
@@ -193,10 +201,11 @@ export class Trainer {
     for (const t of tasks) {
       if (t.inputShape.join() !== first.inputShape.join()) throw new Error(`task ${t.name} has input ${t.inputShape.join('×')}, task ${first.name} ${first.inputShape.join('×')}: one network needs one input shape`);
     }
-    this.net = new HatNetwork(engine, {
+    const netConfig: NetworkConfig = {
       kind: config.net, inputShape: first.inputShape, classesPerTask: tasks.map((t) => t.nClasses),
       hidden: config.hidden, gated: config.approach === 'hat', seed: config.seed,
-    });
+    };
+    this.net = hooks.createNetwork?.(engine, netConfig) ?? new HatNetwork(engine, netConfig);
     this.rng = new Rng(deriveSeed(config.seed, 0xbad5eed));
     engine.device.lost.then((info) => { this.lostInfo = info; }, () => {});
   }
@@ -222,7 +231,7 @@ export class Trainer {
       progress.taskStart?.(t, this.tasks[t]!);
       const inTask = t === first && resume?.state.inTask ? resume.state.inTask : undefined;
       if (!inTask) await this.hooks.beforeTask?.(this, t);
-      const r = await this.trainTask(t, progress, {
+      const r = !inTask && this.hooks.trainTask ? await this.hooks.trainTask(this, t, progress) : await this.trainTask(t, progress, {
         resume: inTask ? { state: inTask, best: resume!.tensors } : undefined,
         onEpoch: opts.checkpoint ? async (state, best) => {
           await opts.checkpoint!(await this.snapshot({ task: t, step: this.step, rngDraws: this.rngDraws, inTask: state, results }, best));
@@ -384,6 +393,16 @@ export class Trainer {
     return { epochs: reports, ms, samples };
   }
 
+  /**
+   * One epoch of task t at learning rate lr (for approaches with their own task loop, ApproachHooks
+   * .trainTask): returns the mean training loss read back and the epoch's milliseconds.
+   */
+  async trainEpochAt(t: number, lr: number, epoch: number, progress: Progress = {}): Promise<{ trainLoss: number; ms: number }> {
+    const t0 = performance.now();
+    const trainLoss = await this.trainEpoch(t, this.tasks[t]!.train, lr, 1, (done, total, s, loss) => progress.batch?.(t, epoch, done, total, s, loss), epoch);
+    return { trainLoss, ms: performance.now() - t0 };
+  }
+
   private async trainEpoch(t: number, data: Dataset, lr: number, regDenominator: number, onBatch: (done: number, total: number, s: number, loss: number | null) => void, epoch = 0): Promise<number> {
     const cfg = this.config;
     let lossSum = 0, lossCount = 0, start = 0;
@@ -517,6 +536,7 @@ export class Trainer {
 
   /** Per gated layer, the fraction of units whose cumulative mask is over 0.5. */
   async maskUsage(): Promise<number[]> {
+    if (this.net.capacityUsage) return this.net.capacityUsage();
     const out: number[] = [];
     for (const layer of this.net.layers) {
       if (!layer.prevMask) { out.push(0); continue; }

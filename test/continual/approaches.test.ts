@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { getEngine } from '../helpers.ts';
 import { Trainer } from '../../src/hat/trainer.ts';
+import type { HatNetwork } from '../../src/hat/network.ts';
 import { approachHooks } from '../../src/continual/hooks.ts';
 import { Rng } from '../../src/data/rng.ts';
 import { parseSeeds } from '../../src/compare-cli.ts';
@@ -18,11 +19,11 @@ test('sgd-frozen: after task 1 no shared weight changes, the new head does', asy
   try {
     await trainer.trainTask(0);
     const before = await Promise.all(trainer.net.sharedParameters().map((p) => p.float32()));
-    const head1 = await trainer.net.heads[1]!.weight.float32();
+    const head1 = await (trainer.net as HatNetwork).heads[1]!.weight.float32();
     await trainer.trainTask(1);
     const after = await Promise.all(trainer.net.sharedParameters().map((p) => p.float32()));
     after.forEach((a, i) => assert.equal(Array.from(a), Array.from(before[i]!), `shared parameter ${i} changed`));
-    assert.not.equal(Array.from(await trainer.net.heads[1]!.weight.float32()), Array.from(head1));
+    assert.not.equal(Array.from(await (trainer.net as HatNetwork).heads[1]!.weight.float32()), Array.from(head1));
   } finally {
     trainer.dispose();
   }
@@ -54,10 +55,10 @@ test('ewc and imm: after the first task the penalty enters the validation loss; 
       await trainer.trainTask(0);
       await hooks.afterTask?.(trainer, 0);
       await hooks.beforeTask?.(trainer, 1);
-      const head0 = await trainer.net.heads[0]!.weight.float32();
+      const head0 = await (trainer.net as HatNetwork).heads[0]!.weight.float32();
       await trainer.trainTask(1);
       assert.ok((await hooks.validationPenalty!(trainer, 1)) > 0, `${approach}: no penalty after a task`);
-      const moved = Array.from(await trainer.net.heads[0]!.weight.float32()).some((v, i) => v !== head0[i]);
+      const moved = Array.from(await (trainer.net as HatNetwork).heads[0]!.weight.float32()).some((v, i) => v !== head0[i]);
       assert.is(moved, approach === 'lwf', `${approach}: the old head ${moved ? 'moved' : 'did not move'}`);
     } finally {
       trainer.dispose();

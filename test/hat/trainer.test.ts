@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getEngine } from '../helpers.ts';
 import { Trainer } from '../../src/hat/trainer.ts';
+import type { HatNetwork } from '../../src/hat/network.ts';
 import { pmnist } from '../../src/data/tasks.ts';
 import { clusterTasks, smallConfig } from './fixtures.ts';
 
@@ -14,10 +15,10 @@ test('after task 2, weights protected by task 1 (both masks ≈ 1) are unchanged
     await trainer.trainTask(0);
     await trainer.updateMasks(0);
     const [fc1, fc2] = trainer.net.layers;
-    const before = { w1: await fc1!.weight.float32(), w2: await fc2!.weight.float32(), b2: await fc2!.bias.float32(), e0: await fc2!.embeddings[0]!.float32(), head0: await trainer.net.heads[0]!.weight.float32() };
+    const before = { w1: await fc1!.weight.float32(), w2: await fc2!.weight.float32(), b2: await fc2!.bias.float32(), e0: await fc2!.embeddings[0]!.float32(), head0: await (trainer.net as HatNetwork).heads[0]!.weight.float32() };
     const m1 = await fc1!.prevMask!.float32(), m2 = await fc2!.prevMask!.float32();
     await trainer.trainTask(1);
-    const after = { w1: await fc1!.weight.float32(), w2: await fc2!.weight.float32(), b2: await fc2!.bias.float32(), e0: await fc2!.embeddings[0]!.float32(), head0: await trainer.net.heads[0]!.weight.float32() };
+    const after = { w1: await fc1!.weight.float32(), w2: await fc2!.weight.float32(), b2: await fc2!.bias.float32(), e0: await fc2!.embeddings[0]!.float32(), head0: await (trainer.net as HatNetwork).heads[0]!.weight.float32() };
     const inputs = 32;
     let protectedCount = 0, protectedMoved = 0, freeCount = 0, freeMoved = 0;
     for (let i = 0; i < m2.length; i++) {

@@ -85,7 +85,7 @@ async function trainedTrainer() {
 
 test('export → import round trip with the reference names: every value and every accuracy identical', async () => {
   const trainer = await trainedTrainer();
-  const fresh = new HatNetwork(trainer.engine, { ...trainer.net.config, seed: 99 });
+  const fresh = new HatNetwork(trainer.engine, { ...(trainer.net as HatNetwork).config, seed: 99 });
   try {
     const ours = await readNetworkTensors(trainer.net);
     const ref = toReferenceTensors(ours);
