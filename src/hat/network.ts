@@ -59,6 +59,39 @@ export interface NetworkConfig {
   embeddingInit?: 'normal' | [number, number];
 }
 
+/** The reference network's geometry for a config: the AlexNet's conv kernel sizes and the flattened size. */
+export function alexnetGeometry(inputShape: readonly [number, number, number]): { kernels: number[]; spatial: number } {
+  const [, h] = inputShape;
+  // The reference's kernel sizes for 32×32 inputs: size/8, size/10, 2; no padding; 2×2 pools.
+  const kernels = [Math.floor(h / 8), Math.floor(h / 10), 2];
+  let size = h;
+  for (const k of kernels) size = Math.floor((size - k + 1) / 2);
+  return { kernels, spatial: size * size };
+}
+
+/**
+ * Weights, biases and heads of the network `config` describes, without building it (HAT's embeddings
+ * excluded, as HatNetwork.parameterCount): the budget PathNet's and progressive networks are sized to.
+ */
+export function referenceParameterCount(config: Pick<NetworkConfig, 'kind' | 'inputShape' | 'classesPerTask' | 'hidden' | 'fcWidth'>): number {
+  const [c, h, w] = config.inputShape;
+  let total = 0, fanIn: number;
+  if (config.kind === 'mlp') {
+    fanIn = c * h * w;
+    for (const units of config.hidden ?? [2000, 2000]) { total += units * fanIn + units; fanIn = units; }
+  } else {
+    const { kernels, spatial } = alexnetGeometry(config.inputShape);
+    const channels = [64, 128, 256];
+    let inC = c;
+    kernels.forEach((k, i) => { total += channels[i]! * inC * k * k + channels[i]!; inC = channels[i]!; });
+    fanIn = inC * spatial;
+    const fc = config.fcWidth ?? 2048;
+    for (let i = 0; i < 2; i++) { total += fc * fanIn + fc; fanIn = fc; }
+  }
+  for (const n of config.classesPerTask) total += n * fanIn + n;
+  return total;
+}
+
 export class HatNetwork {
   readonly layers: GatedLayer[] = [];
   readonly heads: Head[] = [];
