@@ -1,6 +1,6 @@
 // `webgpu-hat compare`: every approach and seed on one benchmark (plus joint and random, which the
 // forgetting ratio needs), resumable (runs whose results exist are skipped), then the forgetting-ratio
-// table (Markdown, CSV) and the plots (SVG) beside the per-run results JSON.
+// table (Markdown, CSV) and the plots (SVG, and PNG drawn from them) beside the per-run results JSON.
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { APPROACHES, Trainer, type Approach } from './hat/trainer.ts';
 import { approachHooks } from './continual/hooks.ts';
 import { randomResults } from './continual/random.ts';
 import { buildReport } from './continual/report.ts';
+import { renderSvg } from './continual/png.ts';
 import type { RunResult } from './continual/metrics.ts';
 import { loadBenchmark, parseTrainArgs, progressPrinter, resultsJson } from './train-cli.ts';
 
@@ -131,9 +132,17 @@ export async function compareCommand(args: string[]): Promise<void> {
   writeFileSync(join(dir, 'forgetting.md'), report.markdown);
   writeFileSync(join(dir, 'forgetting.csv'), report.csv);
   const written = ['forgetting.md', 'forgetting.csv'];
-  if (report.svg.forgetting) { writeFileSync(join(dir, 'forgetting.svg'), report.svg.forgetting); written.push('forgetting.svg'); }
-  for (const [approach, svg] of Object.entries(report.svg.accuracy)) { writeFileSync(join(dir, `accuracy-${approach}.svg`), svg); written.push(`accuracy-${approach}.svg`); }
-  if (report.svg.maskUsage) { writeFileSync(join(dir, 'mask-usage.svg'), report.svg.maskUsage); written.push('mask-usage.svg'); }
+  const plots: [string, string | null][] = [
+    ['forgetting', report.svg.forgetting],
+    ...Object.entries(report.svg.accuracy).map(([approach, svg]): [string, string] => [`accuracy-${approach}`, svg]),
+    ['mask-usage', report.svg.maskUsage],
+  ];
+  for (const [name, svg] of plots) {
+    if (!svg) continue;
+    writeFileSync(join(dir, `${name}.svg`), svg);
+    writeFileSync(join(dir, `${name}.png`), renderSvg(svg).png);
+    written.push(`${name}.svg`, `${name}.png`);
+  }
   process.stdout.write(`${report.markdown}\n`);
   if (report.rhoMissing) process.stdout.write(`(forgetting ratio not computed: ${report.rhoMissing})\n`);
   process.stdout.write(`\n${runs.length} runs in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote ${written.join(', ')} and runs/*.json to ${dir}\n`);

@@ -75,7 +75,7 @@ test('compare: runs every approach and seed plus joint and random, writes the ta
     const args = [BIN, 'compare', '--benchmark', seq, '--approaches', 'hat,sgd', '--seeds', '0-1', '--hidden', '16,16', '--epochs', '3', '--out', out];
     const first = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: '/tmp' } });
     assert.is(first.status, 0, first.stderr);
-    for (const f of ['forgetting.md', 'forgetting.csv', 'forgetting.svg', 'mask-usage.svg', 'accuracy-hat.svg', 'runs/joint-seed1.json', 'runs/random-seed0.json']) assert.ok(existsSync(join(out, f)), `missing ${f}`);
+    for (const f of ['forgetting.md', 'forgetting.csv', 'forgetting.svg', 'forgetting.png', 'mask-usage.svg', 'mask-usage.png', 'accuracy-hat.svg', 'accuracy-hat.png', 'runs/joint-seed1.json', 'runs/random-seed0.json']) assert.ok(existsSync(join(out, f)), `missing ${f}`);
     assert.match(readFileSync(join(out, 'forgetting.csv'), 'utf8'), /hat/);
     const second = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: '/tmp' } });
     assert.is(second.status, 0, second.stderr);
