@@ -12,7 +12,7 @@ import { randomResults } from './continual/random.ts';
 import { buildReport } from './continual/report.ts';
 import { renderSvg } from './continual/png.ts';
 import type { RunResult } from './continual/metrics.ts';
-import { loadBenchmark, parseTrainArgs, progressPrinter, resultsJson } from './train-cli.ts';
+import { loadBenchmark, parseTrainArgs, progressPrinter, resultsJson, type TrainArgs } from './train-cli.ts';
 
 export const COMPARE_USAGE = `webgpu-hat compare [flags] [train flags]
   --approaches A,B,...   approaches to compare (default: hat,sgd,sgd-frozen,ewc,imm-mean,imm-mode,lwf,lfl,
@@ -45,6 +45,14 @@ function readRun(path: string): RunResult | null {
   } catch {
     return null; // a damaged file is run again
   }
+}
+
+/**
+ * One run's arguments: train's flags as given, with this seed and approach, so every approach gets its own
+ * defaults (the reference's gradient clip per approach: LFL's 200, EWC's 100, …) unless a flag sets them.
+ */
+export function runArgs(trainFlags: readonly string[], seed: number, approach: Approach): TrainArgs {
+  return parseTrainArgs([...trainFlags, '--seed', String(seed), '--approach', approach], { forCompare: true });
 }
 
 export async function compareCommand(args: string[]): Promise<void> {
@@ -101,8 +109,9 @@ export async function compareCommand(args: string[]): Promise<void> {
         if (approach === 'random') {
           result = randomResults(a.benchmark, tasks, seed);
         } else {
-          const config = { ...a.config, approach: approach as Approach };
-          const trainer = new Trainer(engine, tasks, config, approachHooks(config.approach, { lambda: a.lambda, ...(config.approach === 'pathnet' ? a.pathnet : {}) }));
+          const run = runArgs(rest, seed, approach as Approach);
+          const config = run.config;
+          const trainer = new Trainer(engine, tasks, config, approachHooks(config.approach, { lambda: run.lambda, ...(config.approach === 'pathnet' ? run.pathnet : {}) }));
           try {
             if (config.approach === 'hat') layerNames = trainer.net.layers.map((l) => l.name);
             const r = await trainer.run(progressPrinter(tasks, config.epochs));

@@ -9,7 +9,7 @@ import { Trainer } from '../../src/hat/trainer.ts';
 import type { HatNetwork } from '../../src/hat/network.ts';
 import { approachHooks } from '../../src/continual/hooks.ts';
 import { Rng } from '../../src/data/rng.ts';
-import { parseSeeds } from '../../src/compare-cli.ts';
+import { parseSeeds, runArgs } from '../../src/compare-cli.ts';
 import { clusterTasks, smallConfig } from '../hat/fixtures.ts';
 import { BIN, ROOT, tempDir, writeIdxSequence } from '../faults/_cli.ts';
 
@@ -83,6 +83,16 @@ test('compare: runs every approach and seed plus joint and random, writes the ta
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('compare: every approach runs with its own reference clip unless --clip sets one', () => {
+  const clip = (flags: string[], approach: Parameters<typeof runArgs>[2]) => runArgs(flags, 3, approach).config.clipNorm;
+  assert.is(clip([], 'hat'), 10000);
+  assert.is(clip([], 'lfl'), 200);
+  assert.is(clip([], 'ewc'), 100);
+  assert.is(clip([], 'pathnet'), 1000);
+  assert.is(clip(['--clip', '5'], 'lfl'), 5);
+  assert.is(runArgs(['--hidden', '16'], 3, 'lwf').config.seed, 3);
 });
 
 test.run();
