@@ -220,7 +220,9 @@ async function validationMean(trainer: Trainer, t: number, penalty: (x: Tensor, 
   const engine = trainer.engine;
   const data = trainer.tasks[t]!.valid;
   const total = fill(engine, [1], 0).keep();
-  for (const b of batches(data, 256)) {
+  // Batches of the training size: LFL's penalty is a sum over the batch, so the reference's validation
+  // loss (per-batch loss × batch size / N) depends on it.
+  for (const b of batches(data, trainer.config.batch)) {
     tidy(() => noGrad(() => {
       const x = tensor(engine, b.images, [b.size, data.channels, data.height, data.width]);
       const { features } = trainer.net.forwardWithFeatures(x, { task: t, s: trainer.config.smax, training: false, step: 0, fused: trainer.config.fused });
@@ -260,10 +262,14 @@ function lwf(lambda: number, temperature: number): ApproachHooks {
   };
 }
 
-/** LFL: CE + λ Σ (h − h_old)² / 2 on the penultimate activations, h_old from the old model. */
+/**
+ * LFL: CE + λ Σ (h − h_old)² / 2 on the penultimate activations, h_old from the old model. The network
+ * has no dropout on h (as the reference's LFL network): the penalty compares h across two models.
+ */
 function lfl(lambda: number): ApproachHooks {
   let old: HatNetwork | null = null;
   return {
+    createNetwork: (engine, config) => new HatNetwork(engine, { ...config, featureDropout: false }),
     async beforeTask(trainer, t) {
       old?.dispose();
       old = t > 0 ? frozenCopy(trainer.engine, hatNetworkOf(trainer)) : null;

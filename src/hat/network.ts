@@ -57,6 +57,12 @@ export interface NetworkConfig {
   seed: number;
   /** Embedding init: 'normal' N(0,1), or [lo, hi] uniform. */
   embeddingInit?: 'normal' | [number, number];
+  /**
+   * Dropout on the penultimate activations, the heads' input (default true). LFL's network has none: its
+   * penalty compares these activations with the old model's, and the reference's LFL network leaves
+   * dropout off there (with it, every unit the mask drops or doubles counts as forgetting).
+   */
+  featureDropout?: boolean;
 }
 
 /** The reference network's geometry for a config: the AlexNet's conv kernel sizes and the flattened size. */
@@ -112,8 +118,10 @@ export class HatNetwork {
     if (config.kind === 'mlp') {
       this.inputDropout = 0.2;
       let fanIn = c * h * w;
-      (config.hidden ?? [2000, 2000]).forEach((units, i) => {
-        addLayer({ name: `fc${i + 1}`, kind: 'linear', units, weight: uniformFanIn(engine, [units, fanIn], fanIn, rng, `fc${i + 1}.weight`), bias: uniformFanIn(engine, [units], fanIn, rng, `fc${i + 1}.bias`), pre: i - 1, preRepeat: 1, dropout: 0.5 });
+      const hidden = config.hidden ?? [2000, 2000];
+      hidden.forEach((units, i) => {
+        const dropout = i === hidden.length - 1 && config.featureDropout === false ? 0 : 0.5;
+        addLayer({ name: `fc${i + 1}`, kind: 'linear', units, weight: uniformFanIn(engine, [units, fanIn], fanIn, rng, `fc${i + 1}.weight`), bias: uniformFanIn(engine, [units], fanIn, rng, `fc${i + 1}.bias`), pre: i - 1, preRepeat: 1, dropout });
         fanIn = units;
       });
       features = fanIn;
@@ -134,7 +142,8 @@ export class HatNetwork {
       let fanIn = inC * spatial;
       const fc = config.fcWidth ?? 2048;
       for (let i = 0; i < 2; i++) {
-        addLayer({ name: `fc${i + 1}`, kind: 'linear', units: fc, weight: uniformFanIn(engine, [fc, fanIn], fanIn, rng, `fc${i + 1}.weight`), bias: uniformFanIn(engine, [fc], fanIn, rng, `fc${i + 1}.bias`), pre: 2 + i, preRepeat: i === 0 ? spatial : 1, dropout: 0.5 });
+        const dropout = i === 1 && config.featureDropout === false ? 0 : 0.5;
+        addLayer({ name: `fc${i + 1}`, kind: 'linear', units: fc, weight: uniformFanIn(engine, [fc, fanIn], fanIn, rng, `fc${i + 1}.weight`), bias: uniformFanIn(engine, [fc], fanIn, rng, `fc${i + 1}.bias`), pre: 2 + i, preRepeat: i === 0 ? spatial : 1, dropout });
         fanIn = fc;
       }
       features = fc;

@@ -85,6 +85,20 @@ test('compare: runs every approach and seed plus joint and random, writes the ta
   }
 });
 
+test('lfl: its network has no dropout on the penultimate activations (the reference\'s LFL network); the others do', async () => {
+  const engine = await getEngine();
+  const config = { kind: 'mlp' as const, inputShape: [1, 4, 4] as [number, number, number], classesPerTask: [2, 2], hidden: [8, 8], gated: false, seed: 0 };
+  const lflNet = approachHooks('lfl').createNetwork!(engine, config) as HatNetwork;
+  const sgdNet = new Trainer(engine, clusterTasks(2), smallConfig({ approach: 'sgd', hidden: [8, 8] })).net as HatNetwork;
+  try {
+    assert.equal(lflNet.layers.map((l) => l.dropout), [0.5, 0]);
+    assert.equal(sgdNet.layers.map((l) => l.dropout), [0.5, 0.5]);
+  } finally {
+    lflNet.dispose();
+    sgdNet.dispose();
+  }
+});
+
 test('compare: every approach runs with its own reference clip unless --clip sets one', () => {
   const clip = (flags: string[], approach: Parameters<typeof runArgs>[2]) => runArgs(flags, 3, approach).config.clipNorm;
   assert.is(clip([], 'hat'), 10000);
