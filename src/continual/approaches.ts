@@ -19,6 +19,14 @@
 //           (λ 2, T 1); the old model is the one after task t − 1, in evaluation mode (no dropout).
 // lfl       Loss: CE + λ Σ (h − h_old)² / 2, h the penultimate activations (the input of the heads), summed
 //           over batch and units (λ 0.05); h_old from the old model in evaluation mode.
+// pathnet   Its own network (pathnet-network.ts): M modules per layer, a path takes N of them per layer
+//           and sums their outputs; modules sized so the network has the HAT network's parameters. Per
+//           task a tournament of P paths over G generations (pathnet.ts), each path trained epochs/G
+//           epochs per generation with its own lr schedule; the winner is kept and frozen, the modules no
+//           task kept are re-initialised before the next task.
+// progressive  Its own network (progressive-network.ts): a column per task, lateral adapters from the
+//           earlier columns into every layer after the first and into the head; earlier columns frozen;
+//           column width chosen so the whole network has the HAT network's parameters.
 // random    No training: stratified guessing, accuracy Σ_k p_train(k) p_test(k) (random.ts).
 
 export const APPROACH_DEFAULTS = {
