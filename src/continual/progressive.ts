@@ -1,6 +1,18 @@
-// Progressive neural networks (Rusu et al. 2016) as the reference runs them: TO BE WRITTEN.
+// Progressive neural networks (Rusu et al. 2016) as the reference runs them (joansj/hat
+// src/approaches/progressive.py): the network is ProgressiveNetwork (one column per task, lateral
+// adapters from the earlier columns); per task only the new column, its adapters and its head train
+// (unfreeze_column); everything else is the plain loop the trainer already runs (SGD, lr 0.05 with the
+// validation-driven schedule, best-parameter restore over the column, gradient clip 10000).
 import type { ApproachHooks } from '../hat/trainer.ts';
+import { ProgressiveNetwork, type ProgressiveOptions } from './progressive-network.ts';
 
-export function progressiveHooks(): ApproachHooks {
-  throw new Error('progressive is not built yet');
+export function progressiveHooks(options: ProgressiveOptions = {}): ApproachHooks {
+  return {
+    createNetwork: (engine, config) => new ProgressiveNetwork(engine, config, options),
+    async beforeTask(trainer, t) {
+      if (!(trainer.net instanceof ProgressiveNetwork)) throw new Error(`progressive: needs a ProgressiveNetwork, not ${trainer.net.constructor.name}`);
+      // Earlier columns freeze for good: their tasks' outputs stay exactly as they were learned.
+      trainer.net.trainOnlyColumn(t);
+    },
+  };
 }
