@@ -68,7 +68,9 @@ export class Tensor {
   reshape(shape: readonly number[]): Tensor {
     const size = shape.reduce((a, b) => a * b, 1);
     if (size !== this.size) throw new ShapeError('reshape', `cannot view [${this.shape.join(', ')}] as [${shape.join(', ')}]`);
-    return new TensorView(this, shape);
+    const view = new TensorView(this, shape);
+    if (this.requiresGrad) viewRecorder?.(view, this);
+    return view;
   }
 
   assertAlive(op: string): void {
@@ -93,6 +95,16 @@ export class Tensor {
   protected releaseBuffer(): void {
     this.engine.pool.release(this.buffer);
   }
+}
+
+/**
+ * Records a view's backward on the tape (the gradient reshaped back to the base): set by autograd.ts,
+ * which imports this module, so that a flatten between layers (conv → fc) carries the gradient through.
+ */
+let viewRecorder: ((view: Tensor, base: Tensor) => void) | null = null;
+
+export function setViewRecorder(recorder: (view: Tensor, base: Tensor) => void): void {
+  viewRecorder = recorder;
 }
 
 /** Same buffer, another shape: disposing the view releases nothing; the base tensor owns the buffer. */

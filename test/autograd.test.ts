@@ -10,6 +10,7 @@ import { dropout } from '../src/ops/dropout.ts';
 import { matmul } from '../src/kernels/matmul.ts';
 import { record } from '../src/autograd.ts';
 import { SGD } from '../src/optim.ts';
+import { fill } from '../src/kernels/elementwise.ts';
 
 test('a tensor used twice accumulates both gradients', async () => {
   const engine = await getEngine();
@@ -21,6 +22,23 @@ test('a tensor used twice accumulates both gradients', async () => {
   });
   assertClose(await a.grad!.float32(), [3, 5, 7], 'd(a² + a)');
   a.dispose();
+});
+
+test('a reshaped view carries the gradient to its base (the flatten between conv and fc layers)', async () => {
+  const engine = await getEngine();
+  const xs = randomArray(2 * 3 * 2 * 2, 7);
+  const cs = randomArray(2 * 12, 8);
+  const x = parameter(tensor(engine, xs, [2, 3, 2, 2]));
+  const c = tensor(engine, cs, [2, 12]);
+  tidy(() => backward(sum(mul(relu(x).reshape([2, 12]), c))));
+  const expected = Array.from(xs, (v, i) => (v > 0 ? Math.fround(cs[i]!) : 0));
+  assertClose(await x.grad!.float32(), expected, 'd/dx sum(relu(x).reshape · c)', { rtol: 0, atol: 0 });
+  assert.equal(x.grad!.shape, [2, 3, 2, 2]);
+  // The grad outlives the step's temporaries: it is its own buffer, not a view of one.
+  tidy(() => { for (let i = 0; i < 3; i++) fill(engine, [2, 12], 99); });
+  assertClose(await x.grad!.float32(), expected, 'after the pool reuses buffers', { rtol: 0, atol: 0 });
+  x.dispose(); c.dispose();
+  assert.is(noGrad(() => parameter(tensor(engine, xs, [2, 12])).reshape([24]).requiresGrad), false, 'no tape under noGrad');
 });
 
 test('noGrad records nothing', async () => {

@@ -12,8 +12,8 @@
 // column, U a layer of the column's own kind (for conv layers a conv with the layer's kernel).
 // Columns of earlier tasks are frozen while later tasks train, so their tasks never forget.
 import type { Engine } from '../runtime/engine.ts';
-import { empty, tensor, type Tensor } from '../tensor.ts';
-import { parameter, record } from '../autograd.ts';
+import { tensor, type Tensor } from '../tensor.ts';
+import { parameter } from '../autograd.ts';
 import { Rng, deriveSeed } from '../data/rng.ts';
 import { fill } from '../kernels/elementwise.ts';
 import { uniformFanIn } from '../hat/init.ts';
@@ -160,16 +160,11 @@ export function progressiveWidth(config: NetworkConfig): number {
   return widthForParameters(referenceParameterCount(config), (w) => progressiveParameterCount(config, w), 2 * widest);
 }
 
-/** x viewed as [B, features], with the gradient flowing back through the view (Tensor.reshape drops it). */
+/** x viewed as [B, features] (the view carries the gradient back to x). */
 function flattenRows(x: Tensor): Tensor {
   if (x.shape.length === 2) return x;
   const batch = x.shape[0]!;
-  const view = x.reshape([batch, x.size / batch]);
-  return record(view, 'flatten', [x], (g) => {
-    const out = empty(g.engine, x.shape, 'f32', 'flatten grad');
-    g.engine.copy(g.buffer, out.buffer, g.bytes, 'flatten grad');
-    return [out];
-  });
+  return x.reshape([batch, x.size / batch]);
 }
 
 export class ProgressiveNetwork implements ContinualNetwork {

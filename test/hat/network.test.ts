@@ -2,7 +2,11 @@
 // it must equal what a built HatNetwork holds.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getEngine } from '../helpers.ts';
+import { getEngine, randomArray } from '../helpers.ts';
+import { tensor, tidy } from '../../src/tensor.ts';
+import { backward } from '../../src/autograd.ts';
+import { softmaxCrossEntropy } from '../../src/ops/loss.ts';
+import { gradNorm } from '../../src/kernels/optim.ts';
 import { HatNetwork, referenceParameterCount, type NetworkConfig } from '../../src/hat/network.ts';
 import { widthForParameters } from '../../src/hat/model.ts';
 
@@ -18,6 +22,29 @@ for (const config of configs) {
     try {
       assert.is(referenceParameterCount(config), net.parameterCount());
     } finally {
+      net.dispose();
+    }
+  });
+}
+
+for (const gated of [true, false]) {
+  test(`AlexNet (${gated ? 'HAT' : 'plain'}): every conv and fc layer receives a gradient through the flatten`, async () => {
+    const engine = await getEngine();
+    const net = new HatNetwork(engine, { kind: 'alexnet', inputShape: [3, 32, 32], classesPerTask: [3], fcWidth: 16, gated, seed: 1 });
+    try {
+      const norms = tidy(() => {
+        const x = tensor(engine, randomArray(2 * 3 * 32 * 32, 3), [2, 3, 32, 32]);
+        const y = tensor(engine, [0, 2], [2], 'i32');
+        backward(softmaxCrossEntropy(net.forward(x, { task: 0, s: 50, training: false, step: 0, fused: true }), y));
+        return net.layers.map((l) => { const g = l.weight.grad; return g ? gradNorm(engine, [g]).keep() : null; });
+      });
+      for (const [i, layer] of net.layers.entries()) {
+        assert.ok(norms[i], `${layer.name} got no gradient`);
+        assert.ok((await norms[i]!.item()) > 0, `${layer.name}'s gradient is zero`);
+        norms[i]!.dispose();
+      }
+    } finally {
+      for (const [, p] of net.namedParameters()) { p.grad?.dispose(); p.grad = null; }
       net.dispose();
     }
   });
