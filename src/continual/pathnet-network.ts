@@ -78,7 +78,7 @@ const FACTOR_STEPS = 1 << 14;
 /**
  * Module widths: the reference widths times one factor, chosen so that all M modules per layer and the
  * heads have about referenceParameterCount(config) parameters (the reference's expand_factor 0.258 for
- * M = 16 on its AlexNet; split-MNIST's [2000, 2000] MLP gets modules of 316 units).
+ * M = 16 on its AlexNet; split-MNIST's [2000, 2000] MLP gets modules of 317 units).
  */
 export function moduleWidths(config: NetworkConfig, modules: number): number[] {
   const reference = referenceWidths(config);
