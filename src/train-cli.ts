@@ -6,7 +6,7 @@ import { UsageError } from './usage-error.ts';
 import { writeFileAtomic, writeJsonAtomic } from './io/atomic-file.ts';
 import type { Engine } from './runtime/engine.ts';
 import { APPROACHES, DEFAULT_CONFIG, NonFiniteLossError, Trainer, type Approach, type TrainConfig, type TrainResult, type TrainerSnapshot } from './hat/trainer.ts';
-import { approachHooks, STATEFUL_APPROACHES } from './continual/hooks.ts';
+import { approachHooks } from './continual/hooks.ts';
 import { REFERENCE_CLIP } from './continual/approaches.ts';
 import { positionLabel, type Checkpoint } from './hat/checkpoint.ts';
 import type { Task } from './data/task.ts';
@@ -88,9 +88,6 @@ export function parseTrainArgs(args: string[], opts: { forCompare?: boolean } = 
   const approach = (values.approach ?? 'hat') as Approach;
   if (!APPROACHES.includes(approach)) {
     throw new UsageError(`--approach: unknown approach "${approach}" (${APPROACHES.join(' | ')})`);
-  }
-  if (values['checkpoint-dir'] && STATEFUL_APPROACHES.includes(approach)) {
-    throw new UsageError(`--checkpoint-dir: checkpoints do not yet hold ${approach}'s own state (old model, Fisher or anchors), so a resumed run would differ; run it without --checkpoint-dir`);
   }
   const lambda = values.lambda === undefined ? undefined : numFlag('lambda', values.lambda, 0);
   const pathnetFlag = (name: 'generations' | 'modules' | 'active' | 'paths') => {

@@ -13,7 +13,7 @@ import { tensor } from '../tensor.ts';
 import { batches } from '../data/dataset.ts';
 import { deriveSeed, Rng } from '../data/rng.ts';
 import { HatNetwork } from '../hat/network.ts';
-import type { ApproachHooks, HeadBatch, Trainer, Approach } from '../hat/trainer.ts';
+import type { ApproachHooks, ApproachState, HeadBatch, SavedApproachState, Trainer, Approach } from '../hat/trainer.ts';
 import { APPROACH_DEFAULTS } from './approaches.ts';
 import { pathnetHooks } from './pathnet.ts';
 import { progressiveHooks } from './progressive.ts';
@@ -65,8 +65,6 @@ function hatNetworkOf(trainer: Trainer): HatNetwork {
   return trainer.net;
 }
 
-/** Approaches whose hooks hold state a checkpoint does not carry (resume would lose it). */
-export const STATEFUL_APPROACHES: readonly Approach[] = ['ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'pathnet', 'progressive'];
 
 /** The network's weights, biases and heads (everything but HAT's embeddings), with names. */
 function weightsAndHeads(trainer: Trainer): [string, Tensor][] {
@@ -80,6 +78,11 @@ class Copies {
     this.dispose();
     for (const t of tensors) this.of.set(t, copy(t, `old ${t.label}`).keep());
   }
+  /** Replaces the copies with ones already made (from a checkpoint). */
+  set(copies: Map<Tensor, Tensor>): void {
+    this.dispose();
+    for (const [t, c] of copies) this.of.set(t, c);
+  }
   get(t: Tensor): Tensor {
     const c = this.of.get(t);
     if (!c) throw new Error(`no saved copy of ${t.label}`);
@@ -89,6 +92,29 @@ class Copies {
     for (const c of this.of.values()) c.dispose();
     this.of.clear();
   }
+}
+
+/** Per-parameter tensors (Fisher, anchors, old weights) named `<prefix>.<parameter name>` for a checkpoint. */
+function namedState(trainer: Trainer, prefix: string, byParameter: ReadonlyMap<Tensor, Tensor>): [string, Tensor][] {
+  return weightsAndHeads(trainer).filter(([, p]) => byParameter.has(p)).map(([name, p]) => [`${prefix}.${name}`, byParameter.get(p)!]);
+}
+
+/**
+ * Per-parameter tensors back from a checkpoint (`<prefix>.<parameter name>`), uploaded and kept; empty
+ * when the checkpoint has none with this prefix; an error naming the tensor when only some are there.
+ */
+function loadNamedState(trainer: Trainer, prefix: string, saved: SavedApproachState): Map<Tensor, Tensor> {
+  const out = new Map<Tensor, Tensor>();
+  const params = weightsAndHeads(trainer);
+  const present = params.filter(([name]) => saved.tensors.has(`${prefix}.${name}`));
+  if (present.length === 0) return out;
+  for (const [name, p] of params) {
+    const t = saved.tensors.get(`${prefix}.${name}`);
+    if (!t) throw new Error(`checkpoint has no ${prefix}.${name} (${trainer.config.approach} state)`);
+    if (t.shape.join() !== p.shape.join()) throw new Error(`checkpoint tensor approach.${prefix}.${name} has shape [${t.shape.join(', ')}], the network [${p.shape.join(', ')}]`);
+    out.set(p, tensor(trainer.engine, t.data, p.shape, 'f32', `${prefix} ${name}`).keep());
+  }
+  return out;
 }
 
 /** SGD-F: after the first task only the heads train (the shared layers' gradients are dropped). */
@@ -149,6 +175,14 @@ function ewc(lambda: number): ApproachHooks {
       anchors.take(params);
       await trainer.engine.submit();
     },
+    saveState: (trainer) => ({ json: null, tensors: new Map(fisher ? [...namedState(trainer, 'fisher', fisher), ...namedState(trainer, 'anchor', anchors.of)] : []) }),
+    loadState(trainer, saved) {
+      const loaded = loadNamedState(trainer, 'fisher', saved);
+      if (loaded.size === 0) return;
+      for (const f of fisher?.values() ?? []) f.dispose();
+      fisher = loaded;
+      anchors.set(loadNamedState(trainer, 'anchor', saved));
+    },
     dispose() {
       anchors.dispose();
       for (const f of fisher?.values() ?? []) f.dispose();
@@ -188,6 +222,13 @@ function imm(kind: 'mean' | 'mode', lambda: number): ApproachHooks {
       }
       old.take(params);
       await trainer.engine.submit();
+    },
+    saveState: (trainer) => ({ json: null, tensors: new Map([...namedState(trainer, 'old', old.of), ...namedState(trainer, 'fisherSum', fisherAcc)]) }),
+    loadState(trainer, saved) {
+      old.set(loadNamedState(trainer, 'old', saved));
+      for (const f of fisherAcc.values()) f.dispose();
+      fisherAcc.clear();
+      for (const [p, f] of loadNamedState(trainer, 'fisherSum', saved)) fisherAcc.set(p, f);
     },
     dispose() {
       old.dispose();
@@ -246,19 +287,50 @@ function distillTerm(trainer: Trainer, old: HatNetwork, t: number, x: Tensor, fe
   return scale(total!, lambda);
 }
 
+/**
+ * The old model of LwF and LFL: a frozen copy of the network as it was before task t (none for the first
+ * task); checkpointed as `old.<parameter name>`.
+ */
+class OldModel {
+  net: HatNetwork | null = null;
+  renew(trainer: Trainer, t: number): void {
+    this.dispose();
+    this.net = t > 0 ? frozenCopy(trainer.engine, hatNetworkOf(trainer)) : null;
+  }
+  save(): ApproachState {
+    return { json: null, tensors: new Map(this.net ? this.net.namedParameters().map(([name, p]): [string, Tensor] => [`old.${name}`, p]) : []) };
+  }
+  load(trainer: Trainer, saved: SavedApproachState): void {
+    this.dispose();
+    if (![...saved.tensors.keys()].some((k) => k.startsWith('old.'))) return;
+    const net = new HatNetwork(trainer.engine, hatNetworkOf(trainer).config);
+    for (const [name, p] of net.namedParameters()) {
+      const t = saved.tensors.get(`old.${name}`);
+      if (!t || t.shape.join() !== p.shape.join()) {
+        net.dispose();
+        throw new Error(`checkpoint's old model: tensor approach.old.${name} is ${t ? `[${t.shape.join(', ')}], the network needs [${p.shape.join(', ')}]` : 'missing'}`);
+      }
+      trainer.engine.upload(p.buffer, t.data);
+      p.requiresGrad = false;
+    }
+    this.net = net;
+  }
+  dispose(): void {
+    this.net?.dispose();
+    this.net = null;
+  }
+}
+
 /** LwF: CE + λ Σ_{u<t} distill(head u now, head u of the old model; T). The old heads train too. */
 function lwf(lambda: number, temperature: number): ApproachHooks {
-  let old: HatNetwork | null = null;
+  const old = new OldModel();
   return {
-    async beforeTask(trainer, t) {
-      old?.dispose();
-      old = t > 0 ? frozenCopy(trainer.engine, hatNetworkOf(trainer)) : null;
-    },
-    extraLoss: (ctx) => (old && ctx.task > 0 ? distillTerm(ctx.trainer, old, ctx.task, ctx.x, ctx.features, lambda, temperature) : null),
-    validationPenalty: async (trainer, t) => (old && t > 0 ? validationMean(trainer, t, (x, f) => distillTerm(trainer, old!, t, x, f, lambda, temperature)) : 0),
-    dispose() {
-      old?.dispose();
-    },
+    beforeTask: async (trainer, t) => old.renew(trainer, t),
+    extraLoss: (ctx) => (old.net && ctx.task > 0 ? distillTerm(ctx.trainer, old.net, ctx.task, ctx.x, ctx.features, lambda, temperature) : null),
+    validationPenalty: async (trainer, t) => (old.net && t > 0 ? validationMean(trainer, t, (x, f) => distillTerm(trainer, old.net!, t, x, f, lambda, temperature)) : 0),
+    saveState: () => old.save(),
+    loadState: (trainer, saved) => old.load(trainer, saved),
+    dispose: () => old.dispose(),
   };
 }
 
@@ -267,18 +339,15 @@ function lwf(lambda: number, temperature: number): ApproachHooks {
  * has no dropout on h (as the reference's LFL network): the penalty compares h across two models.
  */
 function lfl(lambda: number): ApproachHooks {
-  let old: HatNetwork | null = null;
+  const old = new OldModel();
   return {
     createNetwork: (engine, config) => new HatNetwork(engine, { ...config, featureDropout: false }),
-    async beforeTask(trainer, t) {
-      old?.dispose();
-      old = t > 0 ? frozenCopy(trainer.engine, hatNetworkOf(trainer)) : null;
-    },
-    extraLoss: (ctx) => (old && ctx.task > 0 ? lflLoss(ctx.features, oldFeatures(old, ctx.x, ctx.trainer.config.smax), lambda) : null),
-    validationPenalty: async (trainer, t) => (old && t > 0 ? validationMean(trainer, t, (x, f) => lflLoss(f, oldFeatures(old!, x, trainer.config.smax), lambda)) : 0),
-    dispose() {
-      old?.dispose();
-    },
+    beforeTask: async (trainer, t) => old.renew(trainer, t),
+    extraLoss: (ctx) => (old.net && ctx.task > 0 ? lflLoss(ctx.features, oldFeatures(old.net, ctx.x, ctx.trainer.config.smax), lambda) : null),
+    validationPenalty: async (trainer, t) => (old.net && t > 0 ? validationMean(trainer, t, (x, f) => lflLoss(f, oldFeatures(old.net!, x, trainer.config.smax), lambda)) : 0),
+    saveState: () => old.save(),
+    loadState: (trainer, saved) => old.load(trainer, saved),
+    dispose: () => old.dispose(),
   };
 }
 

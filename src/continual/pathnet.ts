@@ -87,6 +87,16 @@ export function pathnetHooks(o: PathNetOptions): ApproachHooks {
       await trainer.engine.submit();
     },
 
+    // The best paths (the modules they freeze follow from them); the modules' initial values come from
+    // the seed again. The search checkpoints only between tasks, so there is no search state to keep.
+    saveState: (trainer) => ({ json: { bestPaths: pathnetOf(trainer).bestPaths }, tensors: new Map() }),
+    loadState(trainer, saved) {
+      const net = pathnetOf(trainer);
+      const paths = (saved.json as { bestPaths?: (Path | null)[] } | null)?.bestPaths;
+      if (!Array.isArray(paths) || paths.length !== net.bestPaths.length) throw new Error(`pathnet: the checkpoint has no best path per task (${net.bestPaths.length} tasks)`);
+      paths.forEach((path, t) => { if (path) net.setBestPath(t, path); });
+    },
+
     async trainTask(trainer, t, progress) {
       const net = pathnetOf(trainer);
       const cfg = trainer.config;

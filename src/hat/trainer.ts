@@ -71,7 +71,26 @@ export interface ApproachHooks {
   validate?(trainer: Trainer, t: number): Promise<{ loss: number; accuracy: number }>;
   /** After task t's best parameters are restored, before evaluation (Fisher, merges, snapshots). */
   afterTask?(trainer: Trainer, t: number): Promise<void>;
+  /** The approach's own state for a checkpoint (Fisher, anchors, the old model, best paths). */
+  saveState?(trainer: Trainer): ApproachState;
+  /**
+   * Loads what saveState wrote, when a run resumes at `task` (in progress when `inTask`, else about to
+   * start: beforeTask runs after this).
+   */
+  loadState?(trainer: Trainer, state: SavedApproachState, at: { task: number; inTask: boolean }): void;
   dispose?(): void;
+}
+
+/** An approach's checkpointed state: JSON, and tensors (read back and stored as `approach.<name>`). */
+export interface ApproachState {
+  json: unknown;
+  tensors: Map<string, Tensor>;
+}
+
+/** ApproachState as a checkpoint gives it back: the tensors' values on the CPU. */
+export interface SavedApproachState {
+  json: unknown;
+  tensors: Map<string, { shape: number[]; data: Float32Array }>;
 }
 
 export interface TrainConfig {
@@ -155,6 +174,8 @@ export interface TrainerState {
   step: number;
   rngDraws: number;
   inTask: TaskState | null;
+  /** The approach's JSON state (ApproachHooks.saveState); its tensors are `approach.<name>`. */
+  approach?: unknown;
   results: { accuracy: number[][]; maskUsage: number[][]; epochs: EpochReport[]; trainMs: number; trainedSamples: number };
 }
 
@@ -230,6 +251,7 @@ export class Trainer {
     for (let t = first; t < this.tasks.length; t++) {
       progress.taskStart?.(t, this.tasks[t]!);
       const inTask = t === first && resume?.state.inTask ? resume.state.inTask : undefined;
+      if (inTask && this.hooks.trainTask) throw new Error(`${this.config.approach} trains a task in its own loop, which checkpoints only between tasks: this checkpoint is in the middle of task ${t + 1}`);
       if (!inTask) await this.hooks.beforeTask?.(this, t);
       const r = !inTask && this.hooks.trainTask ? await this.hooks.trainTask(this, t, progress) : await this.trainTask(t, progress, {
         resume: inTask ? { state: inTask, best: resume!.tensors } : undefined,
@@ -277,11 +299,13 @@ export class Trainer {
     };
     for (const [name, p] of this.net.namedParameters()) await add(name, p);
     for (const l of this.net.layers) if (l.prevMask) await add(`mask.${l.name}`, l.prevMask);
+    const approach = this.hooks.saveState?.(this);
+    for (const [name, t] of approach?.tensors ?? []) await add(`approach.${name}`, t);
     if (best.length) {
       const params = this.net.taskParameters(state.task);
       for (let i = 0; i < best.length; i++) await add(`best.${names.get(params[i]!)!}`, best[i]!);
     }
-    return { state: structuredClone({ ...state, step: this.step, rngDraws: this.rngDraws }), tensors };
+    return { state: structuredClone({ ...state, step: this.step, rngDraws: this.rngDraws, ...(approach ? { approach: approach.json } : {}) }), tensors };
   }
 
   /** Loads a snapshot's parameters, masks, step counter and RNG position into this trainer. */
@@ -297,6 +321,11 @@ export class Trainer {
       const m = snapshot.tensors.get(`mask.${l.name}`);
       l.prevMask?.dispose();
       l.prevMask = m ? tensor(this.engine, get(`mask.${l.name}`, [l.units]), [l.units], 'f32', `mask.${l.name}`).keep() : null;
+    }
+    if (this.hooks.loadState) {
+      const tensors: SavedApproachState['tensors'] = new Map();
+      for (const [name, t] of snapshot.tensors) if (name.startsWith('approach.')) tensors.set(name.slice('approach.'.length), t);
+      this.hooks.loadState(this, { json: snapshot.state.approach ?? null, tensors }, { task: snapshot.state.task, inTask: snapshot.state.inTask !== null });
     }
     this.step = snapshot.state.step;
     this.rng = new Rng(deriveSeed(this.config.seed, 0xbad5eed));

@@ -29,7 +29,6 @@ const flagCases: Case[] = [
   { name: 'a PathNet flag with another approach', args: ['train', '--approach', 'ewc', '--generations', '5'], status: 2, text: /--generations: only pathnet has it \(the approach is ewc\)/, usage: true },
   { name: 'more active modules than modules', args: ['train', '--approach', 'pathnet', '--modules', '2'], status: 2, text: /--active: a path takes 3 modules per layer, more than the 2 there are \(--modules\)/, usage: true },
   { name: 'zero generations', args: ['train', '--approach', 'pathnet', '--generations', '0'], status: 2, text: /--generations: expected an integer ≥ 1, got "0"/, usage: true },
-  { name: 'checkpoints of a stateful approach', args: ['train', '--approach', 'ewc', '--checkpoint-dir', '/tmp/x'], status: 2, text: /checkpoints do not yet hold ewc's own state/, usage: true },
   { name: 'missing value', args: ['train', '--epochs'], status: 2, text: /Option '--epochs <value>' argument missing/, usage: true },
   { name: 'positional argument', args: ['train', 'split-mnist'], status: 2, text: /Unexpected argument 'split-mnist'/, usage: true },
   { name: 'unknown benchmark', args: ['train', '--benchmark', 'cifar-1000'], status: 2, text: /--benchmark: unknown benchmark "cifar-1000"/, usage: true },
