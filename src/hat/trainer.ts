@@ -427,6 +427,8 @@ export class Trainer {
    * .trainTask): returns the mean training loss read back and the epoch's milliseconds.
    */
   async trainEpochAt(t: number, lr: number, epoch: number, progress: Progress = {}): Promise<{ trainLoss: number; ms: number }> {
+    // HAT's regulariser needs its per-task denominator, which only the trainer's own loop computes.
+    if (this.isHat) throw new Error('trainEpochAt: HAT trains through Trainer.trainTask');
     const t0 = performance.now();
     const trainLoss = await this.trainEpoch(t, this.tasks[t]!.train, lr, 1, (done, total, s, loss) => progress.batch?.(t, epoch, done, total, s, loss), epoch);
     return { trainLoss, ms: performance.now() - t0 };
