@@ -22,8 +22,8 @@ import { widthForParameters, type ContinualNetwork } from '../hat/model.ts';
 import { plainConv2d, plainLinear } from '../ops/hat.ts';
 import { linear } from '../ops/linear.ts';
 import { conv2d, maxpool2d } from '../ops/conv.ts';
-import { add, mul, relu } from '../ops/elementwise.ts';
-import { sum } from '../ops/reduce.ts';
+import { add, relu } from '../ops/elementwise.ts';
+import { scaleByEntry } from '../ops/continual.ts';
 import { dropout } from '../ops/dropout.ts';
 
 export interface ProgressiveOptions {
@@ -178,8 +178,7 @@ export class ProgressiveNetwork implements ContinualNetwork {
   /** Dropout on the network input (MLP: 0.2, as HAT's MLP); one mask that every column sees. */
   readonly inputDropout: number;
   private readonly named: [string, Tensor][] = [];
-  /** Constants: one-hot rows that pick α_j out of α (sum(α·e_j)), and zero biases for V's blocks j > 0. */
-  private readonly oneHots = new Map<string, Tensor>();
+  /** Zero biases for V's blocks j > 0 (b_V is added once, with block 0). */
   private readonly zeroBiases = new Map<number, Tensor>();
 
   constructor(readonly engine: Engine, readonly config: NetworkConfig, options: ProgressiveOptions = {}) {
@@ -264,7 +263,7 @@ export class ProgressiveNetwork implements ContinualNetwork {
   private lateral(a: Lateral, sources: readonly Tensor[], kind: 'linear' | 'conv', withRelu: boolean): Tensor {
     let acc: Tensor | null = null;
     for (let j = 0; j < sources.length; j++) {
-      const scaled = mul(sources[j]!, this.pick(a.alpha, j));
+      const scaled = scaleByEntry(sources[j]!, a.alpha, j);
       // The bias b_V once, on the first block.
       const v = kind === 'linear' ? linear(scaled, a.v[j]!, j === 0 ? a.vBias : this.zeroBias(a.vBias.size)) : conv2d(scaled, a.v[j]!, j === 0 ? a.vBias : null);
       acc = acc ? add(acc, v) : v;
@@ -272,20 +271,6 @@ export class ProgressiveNetwork implements ContinualNetwork {
     if (!acc) throw new Error('a lateral adapter needs at least one earlier column');
     const reduced = withRelu ? relu(acc) : acc;
     return kind === 'linear' ? linear(reduced, a.u, a.uBias) : conv2d(reduced, a.u, a.uBias);
-  }
-
-  /** α_j as a [1] tensor with its gradient flowing back into α (α itself when it has one entry). */
-  private pick(alpha: Tensor, j: number): Tensor {
-    if (alpha.size === 1) return alpha;
-    const key = `${alpha.size}.${j}`;
-    let e = this.oneHots.get(key);
-    if (!e) {
-      const data = new Float32Array(alpha.size);
-      data[j] = 1;
-      e = tensor(this.engine, data, [alpha.size], 'f32', `one-hot ${key}`).keep();
-      this.oneHots.set(key, e);
-    }
-    return sum(mul(alpha, e));
   }
 
   private zeroBias(n: number): Tensor {
@@ -334,7 +319,6 @@ export class ProgressiveNetwork implements ContinualNetwork {
 
   dispose(): void {
     for (const [, p] of this.named) p.dispose();
-    for (const t of this.oneHots.values()) t.dispose();
     for (const t of this.zeroBiases.values()) t.dispose();
   }
 }

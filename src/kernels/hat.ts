@@ -13,7 +13,7 @@ import { ShapeError } from '../runtime/errors.ts';
 import { empty, Tensor, tidy } from '../tensor.ts';
 import { binary, ELEMENTWISE_WG, fill, map, unary } from './elementwise.ts';
 import { matmul, matmulDims } from './matmul.ts';
-import { conv2dBackwardWeight, conv2dForward, conv2dGeometry, type Conv2dOptions } from './conv.ts';
+import { conv2dBackwardWeight, conv2dForward, type Conv2dOptions } from './conv.ts';
 import { reduce, sumAll } from './reduce.ts';
 import { dropout, DROPOUT_HASH_SHADER } from './dropout.ts';
 import { sgdStep } from './optim.ts';

@@ -8,3 +8,4 @@ export * from './dropout.ts';
 export * from './optim.ts';
 export * as hat from './hat.ts';
 export * from './continual.ts';
+export * from './lateral.ts';

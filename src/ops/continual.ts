@@ -1,9 +1,10 @@
-// Differentiable losses of the baseline approaches (issue 6): EWC's and IMM's quadratic penalties, LFL's
-// L2 on penultimate activations, LwF's distillation. Each pairs a kernel of src/kernels/continual.ts
-// with its backward. (For EWC / IMM the trainer may instead add the penalty's gradient in place after
+// Differentiable ops of the baseline approaches (issue 6): EWC's and IMM's quadratic penalties, LFL's
+// L2 on penultimate activations, LwF's distillation, progressive networks' scaled lateral inputs. Each
+// pairs a kernel of src/kernels/continual.ts (lateral.ts) with its backward. (For EWC / IMM the trainer may instead add the penalty's gradient in place after
 // backward() with kernels/continual.ts quadraticPenalty({ addGrad: true }): same numbers, no tape.)
 import { record } from '../autograd.ts';
 import type { Tensor } from '../tensor.ts';
+import { lateralScale, lateralScaleAlphaGrad } from '../kernels/lateral.ts';
 import { distillationBackward, distillationForward, quadraticPenalty as penaltyKernel, quadraticPenaltyGrad, type DistillationOptions } from '../kernels/continual.ts';
 
 export interface PenaltyInput {
@@ -54,4 +55,17 @@ export function distillation(logits: Tensor, oldLogits: Tensor, options: Distill
     return loss;
   }
   return record(loss, 'distillation', [logits, oldLogits], (g) => [distillationBackward(logits, oldLogits, stats, g, options), null]);
+}
+
+/**
+ * A progressive network's lateral input: alpha[j] · x, alpha the adapter's vector of per-source-column
+ * scales (one kernel; the scale is read on the device). Gradients: alpha[j] · dy into x, Σ dy·x into
+ * entry j of alpha.
+ */
+export function scaleByEntry(x: Tensor, alpha: Tensor, j: number): Tensor {
+  const y = lateralScale(x, alpha, j);
+  return record(y, 'scaleByEntry', [x, alpha], (dy) => [
+    x.requiresGrad ? lateralScale(dy, alpha, j) : null,
+    alpha.requiresGrad ? lateralScaleAlphaGrad(dy, x, alpha, j) : null,
+  ]);
 }
