@@ -4,8 +4,8 @@
 //   partials[partial_offset + group] = sum over the group's 256 elements of w * d^2  (fixed tree order)
 //   gradient, by variant: nothing | grad[i] += lambda * w * d (in place) | dx[i] = grad_out[0] * lambda * w * d
 // The caller sums every tensor's partials with one reduction (reduce.wgsl) scaled by lambda / 2:
-// deterministic, no atomics. Bindings 3.. (fisher, grad or grad_out + dx, partials) depend on the
-// variant and are declared by src/kernels/continual.ts.
+// deterministic, no atomics (workgroup_sum.wgsl, appended). Bindings 3.. (fisher, grad or grad_out + dx,
+// partials) depend on the variant and are declared by src/kernels/continual.ts.
 struct Params { count: u32, partial_offset: u32, lambda: f32, _pad: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -14,7 +14,6 @@ struct Params { count: u32, partial_offset: u32, lambda: f32, _pad: u32 }
 {{BINDINGS}}
 
 const WG: u32 = 256u;
-var<workgroup> acc: array<f32, WG>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -28,14 +27,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
     {{GRAD}}
   }
   if ({{PARTIALS}}) {
-    acc[lid] = v;
-    workgroupBarrier();
-    for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-      if (lid < s) {
-        acc[lid] = acc[lid] + acc[lid + s];
-      }
-      workgroupBarrier();
-    }
+    let total = workgroup_sum(lid, v);
     if (lid == 0u && group * WG < params.count) {
       {{STORE_PARTIAL}}
     }

@@ -1,6 +1,6 @@
 // The gradient of a lateral scale alpha[j] (lateral_scale.wgsl): d alpha[j] = sum_i dy[i] * x[i].
-// Stage one of a deterministic reduction: each workgroup writes the sum of its 256 products (fixed tree
-// order) to partials[group]; reduce.wgsl sums the partials. No atomics, the same bits every run.
+// Stage one of a deterministic reduction: each workgroup writes the sum of its 256 products
+// (workgroup_sum.wgsl, appended) to partials[group]; reduce.wgsl sums the partials.
 struct Params { count: u32, _pad0: u32, _pad1: u32, _pad2: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -9,7 +9,6 @@ struct Params { count: u32, _pad0: u32, _pad1: u32, _pad2: u32 }
 @group(0) @binding(3) var<storage, read_write> partials: array<f32>;
 
 const WG: u32 = 256u;
-var<workgroup> acc: array<f32, WG>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -19,15 +18,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   if (i < params.count) {
     v = dy[i] * x[i];
   }
-  acc[lid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (lid < s) {
-      acc[lid] = acc[lid] + acc[lid + s];
-    }
-    workgroupBarrier();
-  }
+  let total = workgroup_sum(lid, v);
   if (lid == 0u && group * WG < params.count) {
-    partials[group] = acc[0];
+    partials[group] = total;
   }
 }

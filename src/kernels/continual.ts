@@ -88,9 +88,10 @@ function penaltyDispatch(term: PenaltyTerm, lambda: number, mode: GradMode, part
     label: `quadraticPenalty${term.fisher ? ' (fisher)' : ''}${mode === 'none' ? '' : ` grad ${mode}`} [${theta.shape.join('x')}]`,
     shader: {
       name: 'ewc_penalty',
+      append: ['workgroup_sum'],
       defines: {
         BINDINGS: decls.join('\n'), WEIGHT: term.fisher ? 'fisher[i]' : '1.0', GRAD: grad,
-        PARTIALS: partials ? 'true' : 'false', STORE_PARTIAL: partials ? 'partials[params.partial_offset + group] = acc[0];' : '',
+        PARTIALS: partials ? 'true' : 'false', STORE_PARTIAL: partials ? 'partials[params.partial_offset + group] = total;' : '',
       },
     },
     params: p, buffers, workgroups: theta.engine.grid(Math.ceil(theta.size / WG)),

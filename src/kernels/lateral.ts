@@ -41,7 +41,7 @@ export function lateralScaleAlphaGrad(dy: Tensor, x: Tensor, alpha: Tensor, j: n
   const groups = Math.ceil(x.size / WG);
   const partials = empty(engine, [groups], 'f32', 'lateral scale grad partials');
   engine.dispatch({
-    label: `lateralScaleAlphaGrad [${x.shape.join('x')}]`, shader: { name: 'lateral_scale_grad' }, params: params(x.size),
+    label: `lateralScaleAlphaGrad [${x.shape.join('x')}]`, shader: { name: 'lateral_scale_grad', append: ['workgroup_sum'] }, params: params(x.size),
     buffers: [dy.buffer, x.buffer, partials.buffer], workgroups: engine.grid(groups),
   });
   const total = sumAll(partials);
