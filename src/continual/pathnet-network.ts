@@ -6,6 +6,7 @@ import type { Engine } from '../runtime/engine.ts';
 import { tensor, type Tensor } from '../tensor.ts';
 import { parameter } from '../autograd.ts';
 import { Rng, deriveSeed } from '../data/rng.ts';
+import { uniformFanInValues } from '../hat/init.ts';
 import { plainLinear, plainConv2d } from '../ops/hat.ts';
 import { linear } from '../ops/linear.ts';
 import { maxpool2d } from '../ops/conv.ts';
@@ -87,6 +88,13 @@ export function moduleWidths(config: NetworkConfig, modules: number): number[] {
   return widthsAt(k);
 }
 
+/** M and N as a network can have them: positive integers, N ≤ M (a path's modules per layer are distinct). */
+export function checkPathNetShape({ modules, active }: PathNetShape): void {
+  if (!Number.isInteger(modules) || modules < 1) throw new Error(`pathnet: modules per layer (M) must be a positive integer, got ${modules}`);
+  if (!Number.isInteger(active) || active < 1) throw new Error(`pathnet: active modules per layer (N) must be a positive integer, got ${active}`);
+  if (active > modules) throw new Error(`pathnet: a path takes N = ${active} distinct modules per layer, but a layer has only M = ${modules}`);
+}
+
 export class PathNetNetwork implements ContinualNetwork {
   /** No HAT gates. */
   readonly layers: readonly GatedLayer[] = [];
@@ -104,10 +112,8 @@ export class PathNetNetwork implements ContinualNetwork {
   private readonly initial = new Map<Tensor, Float32Array>();
 
   constructor(readonly engine: Engine, readonly config: NetworkConfig, shape: PathNetShape) {
+    checkPathNetShape(shape);
     const { modules, active } = shape;
-    if (!Number.isInteger(modules) || modules < 1) throw new Error(`pathnet: modules per layer (M) must be a positive integer, got ${modules}`);
-    if (!Number.isInteger(active) || active < 1) throw new Error(`pathnet: active modules per layer (N) must be a positive integer, got ${active}`);
-    if (active > modules) throw new Error(`pathnet: a path takes N = ${active} distinct modules per layer, but a layer has only M = ${modules}`);
     this.modules = modules;
     this.active = active;
     this.bestPaths = config.classesPerTask.map(() => null);
@@ -115,11 +121,8 @@ export class PathNetNetwork implements ContinualNetwork {
     const widths = moduleWidths(config, modules);
     const [c, h, w] = config.inputShape;
     const init = (shape: number[], fanIn: number, label: string) => {
-      const bound = 1 / Math.sqrt(fanIn);
-      const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-      for (let i = 0; i < data.length; i++) data[i] = rng.uniform(-bound, bound);
-      const p = parameter(tensor(engine, data, shape, 'f32', label));
-      return { p, data };
+      const data = uniformFanInValues(shape, fanIn, rng);
+      return { p: parameter(tensor(engine, data, shape, 'f32', label)), data };
     };
     // Module parameters, PyTorch's default init (U(±1/√fanIn)); their initial values are kept.
     const addLayer = (name: string, kind: 'linear' | 'conv', units: number, weightShape: number[], fanIn: number, drop: number) => {

@@ -8,7 +8,7 @@ import { NonFiniteLossError } from '../hat/trainer.ts';
 import type { Tensor } from '../tensor.ts';
 import { copy } from '../kernels/elementwise.ts';
 import { Rng, deriveSeed } from '../data/rng.ts';
-import { PathNetNetwork, type Path } from './pathnet-network.ts';
+import { PathNetNetwork, checkPathNetShape, type Path } from './pathnet-network.ts';
 
 export interface PathNetOptions {
   /** Modules per layer (M). */
@@ -44,11 +44,12 @@ export function mutatePath(rng: Rng, winner: Path, modules: number): Path {
   return winner.map((row) => row.map((m) => (rng.uniform() < probability ? (((m + rng.int(5) - 2) % modules) + modules) % modules : m)));
 }
 
+/** Checked before any network is built, so a bad setting fails before the data loads. */
 function checkOptions(o: PathNetOptions): void {
-  for (const [name, v] of [['modules (M)', o.modules], ['active (N)', o.active], ['generations', o.generations], ['paths (P)', o.paths]] as const) {
+  checkPathNetShape(o);
+  for (const [name, v] of [['generations', o.generations], ['paths (P)', o.paths]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`pathnet: ${name} must be a positive integer, got ${v}`);
   }
-  if (o.active > o.modules) throw new Error(`pathnet: a path takes N = ${o.active} distinct modules per layer, more than the M = ${o.modules} a layer has`);
 }
 
 function pathnetOf(trainer: Trainer): PathNetNetwork {

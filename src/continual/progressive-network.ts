@@ -12,11 +12,10 @@
 // column, U a layer of the column's own kind (for conv layers a conv with the layer's kernel).
 // Columns of earlier tasks are frozen while later tasks train, so their tasks never forget.
 import type { Engine } from '../runtime/engine.ts';
-import { tensor, type Tensor } from '../tensor.ts';
-import { parameter } from '../autograd.ts';
+import type { Tensor } from '../tensor.ts';
 import { Rng, deriveSeed } from '../data/rng.ts';
 import { fill } from '../kernels/elementwise.ts';
-import { uniformFanIn } from '../hat/init.ts';
+import { normalParameter, uniformFanIn } from '../hat/init.ts';
 import { alexnetGeometry, referenceParameterCount, type ForwardContext, type GatedLayer, type NetworkConfig } from '../hat/network.ts';
 import { widthForParameters, type ContinualNetwork } from '../hat/model.ts';
 import { plainConv2d, plainLinear } from '../ops/hat.ts';
@@ -323,10 +322,3 @@ export class ProgressiveNetwork implements ContinualNetwork {
   }
 }
 
-/** A trainable tensor of N(0, 1) values (the adapters' α, as the reference's Embedding). */
-function normalParameter(engine: Engine, shape: number[], rng: Rng, label: string): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = rng.normal();
-  return parameter(tensor(engine, data, shape, 'f32', label));
-}

@@ -4,18 +4,30 @@ import { tensor, type Tensor } from '../tensor.ts';
 import { parameter } from '../autograd.ts';
 import type { Rng } from '../data/rng.ts';
 
+/** Values drawn from U(−1/√fanIn, 1/√fanIn) for a tensor of `shape` (PathNet keeps them to re-initialise). */
+export function uniformFanInValues(shape: readonly number[], fanIn: number, rng: Rng): Float32Array {
+  const bound = 1 / Math.sqrt(fanIn);
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < data.length; i++) data[i] = rng.uniform(-bound, bound);
+  return data;
+}
+
 /** U(−1/√fanIn, 1/√fanIn): PyTorch's default for Linear and Conv2d weights and biases. */
 export function uniformFanIn(engine: Engine, shape: number[], fanIn: number, rng: Rng, label: string): Tensor {
-  const bound = 1 / Math.sqrt(fanIn);
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = rng.uniform(-bound, bound);
+  return parameter(tensor(engine, uniformFanInValues(shape, fanIn, rng), shape, 'f32', label));
+}
+
+/** N(0, 1): the reference's task embeddings and progressive networks' lateral scales (nn.Embedding). */
+export function normalParameter(engine: Engine, shape: number[], rng: Rng, label: string): Tensor {
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
   return parameter(tensor(engine, data, shape, 'f32', label));
 }
 
 /** Task embeddings: N(0, 1) by default (the reference), U(lo, hi) for the compression experiments. */
 export function embeddingRow(engine: Engine, units: number, rng: Rng, label: string, init: 'normal' | [number, number] = 'normal'): Tensor {
+  if (init === 'normal') return normalParameter(engine, [units], rng, label);
   const data = new Float32Array(units);
-  for (let i = 0; i < units; i++) data[i] = init === 'normal' ? rng.normal() : rng.uniform(init[0], init[1]);
+  for (let i = 0; i < units; i++) data[i] = rng.uniform(init[0], init[1]);
   return parameter(tensor(engine, data, [units], 'f32', label));
 }
