@@ -12,7 +12,7 @@ import { distillation, ewcPenalty, l2Transfer, lflLoss } from '../ops/continual.
 import { tensor } from '../tensor.ts';
 import { batches } from '../data/dataset.ts';
 import { deriveSeed, Rng } from '../data/rng.ts';
-import { HatNetwork } from '../hat/network.ts';
+import { HatNetwork, type NetworkConfig } from '../hat/network.ts';
 import type { ApproachHooks, ApproachState, HeadBatch, SavedApproachState, Trainer, Approach } from '../hat/trainer.ts';
 import { APPROACH_DEFAULTS } from './approaches.ts';
 import { pathnetHooks } from './pathnet.ts';
@@ -237,15 +237,22 @@ function imm(kind: 'mean' | 'mode', lambda: number): ApproachHooks {
   };
 }
 
-/** A frozen copy of the network as it is now (the "old model" of LwF and LFL). */
-function frozenCopy(engine: Engine, net: HatNetwork): HatNetwork {
-  const copyNet = new HatNetwork(engine, net.config);
-  const source = new Map(net.namedParameters());
-  for (const [name, p] of copyNet.namedParameters()) {
-    engine.copy(source.get(name)!.buffer, p.buffer, p.bytes, `freeze ${name}`);
-    p.requiresGrad = false;
+/**
+ * A network of `config` whose parameters `setValue` fills (a copy of the current model, or a checkpoint's
+ * values) and that never trains: the "old model" of LwF and LFL.
+ */
+function frozenNetwork(engine: Engine, config: NetworkConfig, setValue: (name: string, p: Tensor) => void): HatNetwork {
+  const net = new HatNetwork(engine, config);
+  try {
+    for (const [name, p] of net.namedParameters()) {
+      setValue(name, p);
+      p.requiresGrad = false;
+    }
+  } catch (e) {
+    net.dispose();
+    throw e;
   }
-  return copyNet;
+  return net;
 }
 
 /** The old model's features for this batch (evaluation mode, no tape). */
@@ -295,7 +302,10 @@ class OldModel {
   net: HatNetwork | null = null;
   renew(trainer: Trainer, t: number): void {
     this.dispose();
-    this.net = t > 0 ? frozenCopy(trainer.engine, hatNetworkOf(trainer)) : null;
+    if (t === 0) return;
+    const current = hatNetworkOf(trainer);
+    const source = new Map(current.namedParameters());
+    this.net = frozenNetwork(trainer.engine, current.config, (name, p) => trainer.engine.copy(source.get(name)!.buffer, p.buffer, p.bytes, `freeze ${name}`));
   }
   save(): ApproachState {
     return { json: null, tensors: new Map(this.net ? this.net.namedParameters().map(([name, p]): [string, Tensor] => [`old.${name}`, p]) : []) };
@@ -303,17 +313,11 @@ class OldModel {
   load(trainer: Trainer, saved: SavedApproachState): void {
     this.dispose();
     if (![...saved.tensors.keys()].some((k) => k.startsWith('old.'))) return;
-    const net = new HatNetwork(trainer.engine, hatNetworkOf(trainer).config);
-    for (const [name, p] of net.namedParameters()) {
+    this.net = frozenNetwork(trainer.engine, hatNetworkOf(trainer).config, (name, p) => {
       const t = saved.tensors.get(`old.${name}`);
-      if (!t || t.shape.join() !== p.shape.join()) {
-        net.dispose();
-        throw new Error(`checkpoint's old model: tensor approach.old.${name} is ${t ? `[${t.shape.join(', ')}], the network needs [${p.shape.join(', ')}]` : 'missing'}`);
-      }
+      if (!t || t.shape.join() !== p.shape.join()) throw new Error(`checkpoint's old model: tensor approach.old.${name} is ${t ? `[${t.shape.join(', ')}], the network needs [${p.shape.join(', ')}]` : 'missing'}`);
       trainer.engine.upload(p.buffer, t.data);
-      p.requiresGrad = false;
-    }
-    this.net = net;
+    });
   }
   dispose(): void {
     this.net?.dispose();
