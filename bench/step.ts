@@ -6,7 +6,7 @@ import type { Engine } from '../src/runtime/engine.ts';
 import { tidy } from '../src/tensor.ts';
 import { makeDataset, type Dataset } from '../src/data/dataset.ts';
 import type { Task } from '../src/data/task.ts';
-import { DEFAULT_CONFIG, Trainer } from '../src/hat/trainer.ts';
+import { DEFAULT_CONFIG, Trainer } from '../src/train/trainer.ts';
 import { annealS } from '../src/kernels/hat.ts';
 import { interleaved, pairedRatio, row, timingOf, type BenchRow, type MeasureOptions } from './harness.ts';
 import { randomData } from './matmul.ts';

@@ -1,15 +1,10 @@
 // A thin reverse-mode tape, micrograd-style: each differentiable op attaches its local backward to its
 // output; backward() walks the graph in reverse topological order and accumulates into parameters.
-import { Tensor, empty, setViewRecorder, tidy } from './tensor.ts';
+import { tidy, type GradNode, type Tensor } from './tensor.ts';
 import { addInto, fill } from './kernels/elementwise.ts';
 import { ShapeError } from './runtime/errors.ts';
 
-export interface GradNode {
-  op: string;
-  inputs: readonly Tensor[];
-  /** Given d(loss)/d(output), returns d(loss)/d(input) for each input (null where not needed). New tensors. */
-  backward: (gradOutput: Tensor) => (Tensor | null)[];
-}
+export type { GradNode };
 
 let gradEnabled = true;
 
@@ -43,16 +38,6 @@ export function record(output: Tensor, op: string, inputs: readonly Tensor[], ba
   }
   return output;
 }
-
-// A reshaped view's gradient is the output gradient in the base's shape: a copy, since the gradient
-// tensor it comes from is disposed after this step while a parameter keeps its gradient.
-setViewRecorder((view, base) => {
-  record(view, 'reshape', [base], (g) => {
-    const out = empty(g.engine, base.shape, 'f32', 'reshape grad');
-    g.engine.copy(g.buffer, out.buffer, g.bytes, 'reshape grad');
-    return [out];
-  });
-});
 
 /**
  * Backpropagates from a scalar. Gradients of parameters accumulate into `param.grad` (created on first

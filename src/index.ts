@@ -6,7 +6,7 @@ export { Tensor, tensor, empty, tidy, tidyAsync, liveTensorCount } from './tenso
 export { backward, noGrad, parameter, record } from './autograd.ts';
 export * as kernels from './kernels/index.ts';
 export * as ops from './ops/index.ts';
-export { HatNetwork, type NetworkConfig, type ForwardContext } from './hat/network.ts';
-export { Trainer, DEFAULT_CONFIG, type TrainConfig, type TrainResult, type EpochReport } from './hat/trainer.ts';
+export { HatNetwork, type NetworkConfig, type ForwardContext } from './nn/network.ts';
+export { Trainer, DEFAULT_CONFIG, type TrainConfig, type TrainResult, type EpochReport } from './train/trainer.ts';
 export * as data from './data/index.ts';
-export * as continual from './continual/index.ts';
+export * as continual from './approaches/index.ts';

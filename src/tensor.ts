@@ -4,9 +4,16 @@
 // the pool, and `tidy(fn)` disposes every tensor created inside `fn` except what it returns or `keep`s.
 import type { Engine } from './runtime/engine.ts';
 import { ShapeError } from './runtime/errors.ts';
-import type { GradNode } from './autograd.ts';
 
 export type DType = 'f32' | 'i32' | 'u32';
+
+/** How a tensor was made, for the backward pass (autograd.ts walks these). */
+export interface GradNode {
+  op: string;
+  inputs: readonly Tensor[];
+  /** Given d(loss)/d(output), returns d(loss)/d(input) for each input (null where not needed). New tensors. */
+  backward: (gradOutput: Tensor) => (Tensor | null)[];
+}
 export type TypedArrayOf<D extends DType> = D extends 'f32' ? Float32Array : D extends 'i32' ? Int32Array : Uint32Array;
 
 let nextId = 1;
@@ -64,13 +71,14 @@ export class Tensor {
     return (await this.data(tag))[0]!;
   }
 
-  /** A view with another shape over the same buffer (same element count). Shares lifetime with nothing: dispose one. */
+  /**
+   * A view with another shape over the same buffer (same element count), off the tape: kernels use it to
+   * index the same data differently. A reshape that gradients flow through is the op `ops.reshape`.
+   */
   reshape(shape: readonly number[]): Tensor {
     const size = shape.reduce((a, b) => a * b, 1);
     if (size !== this.size) throw new ShapeError('reshape', `cannot view [${this.shape.join(', ')}] as [${shape.join(', ')}]`);
-    const view = new TensorView(this, shape);
-    if (this.requiresGrad) viewRecorder?.(view, this);
-    return view;
+    return new TensorView(this, shape);
   }
 
   assertAlive(op: string): void {
@@ -95,16 +103,6 @@ export class Tensor {
   protected releaseBuffer(): void {
     this.engine.pool.release(this.buffer);
   }
-}
-
-/**
- * Records a view's backward on the tape (the gradient reshaped back to the base): set by autograd.ts,
- * which imports this module, so that a flatten between layers (conv → fc) carries the gradient through.
- */
-let viewRecorder: ((view: Tensor, base: Tensor) => void) | null = null;
-
-export function setViewRecorder(recorder: (view: Tensor, base: Tensor) => void): void {
-  viewRecorder = recorder;
 }
 
 /** Same buffer, another shape: disposing the view releases nothing; the base tensor owns the buffer. */

@@ -7,9 +7,10 @@ import { add, mul, relu } from '../src/ops/elementwise.ts';
 import { sum, mean } from '../src/ops/reduce.ts';
 import { softmaxCrossEntropy } from '../src/ops/loss.ts';
 import { dropout } from '../src/ops/dropout.ts';
+import { reshape } from '../src/ops/shape.ts';
 import { matmul } from '../src/kernels/matmul.ts';
 import { record } from '../src/autograd.ts';
-import { SGD } from '../src/optim.ts';
+import { SGD } from '../src/train/optimizer.ts';
 import { fill } from '../src/kernels/elementwise.ts';
 
 test('a tensor used twice accumulates both gradients', async () => {
@@ -30,7 +31,7 @@ test('a reshaped view carries the gradient to its base (the flatten between conv
   const cs = randomArray(2 * 12, 8);
   const x = parameter(tensor(engine, xs, [2, 3, 2, 2]));
   const c = tensor(engine, cs, [2, 12]);
-  tidy(() => backward(sum(mul(relu(x).reshape([2, 12]), c))));
+  tidy(() => backward(sum(mul(reshape(relu(x), [2, 12]), c))));
   const expected = Array.from(xs, (v, i) => (v > 0 ? Math.fround(cs[i]!) : 0));
   assertClose(await x.grad!.float32(), expected, 'd/dx sum(relu(x).reshape · c)', { rtol: 0, atol: 0 });
   assert.equal(x.grad!.shape, [2, 3, 2, 2]);
@@ -38,7 +39,7 @@ test('a reshaped view carries the gradient to its base (the flatten between conv
   tidy(() => { for (let i = 0; i < 3; i++) fill(engine, [2, 12], 99); });
   assertClose(await x.grad!.float32(), expected, 'after the pool reuses buffers', { rtol: 0, atol: 0 });
   x.dispose(); c.dispose();
-  assert.is(noGrad(() => parameter(tensor(engine, xs, [2, 12])).reshape([24]).requiresGrad), false, 'no tape under noGrad');
+  assert.is(noGrad(() => reshape(parameter(tensor(engine, xs, [2, 12])), [24]).requiresGrad), false, 'no tape under noGrad');
 });
 
 test('noGrad records nothing', async () => {

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.ts';
-import { decodeCheckpoint, encodeCheckpoint, CheckpointError, type Checkpoint } from '../hat/checkpoint.ts';
+import { decodeCheckpoint, encodeCheckpoint, CheckpointError, type Checkpoint } from './checkpoint.ts';
 
 export const CHECKPOINT_EXT = '.hatckpt';
 const NAME = /^checkpoint-(\d{6,})\.hatckpt$/;

@@ -181,4 +181,3 @@ export function copy(x: Tensor, label = 'copy'): Tensor {
   return y;
 }
 
-export { Tensor };

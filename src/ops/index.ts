@@ -6,3 +6,4 @@ export * from './conv.ts';
 export * from './linear.ts';
 export * from './hat.ts';
 export * from './continual.ts';
+export * from './shape.ts';

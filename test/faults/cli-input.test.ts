@@ -8,8 +8,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeIdx } from '../../src/data/idx.ts';
 import { inBatches, runCliAsync, tempDir, writeIdxData, type CliResult } from './_cli.ts';
-import { loadBenchmark, parseTrainArgs } from '../../src/train-cli.ts';
-import { UsageError } from '../../src/usage-error.ts';
+import { loadBenchmark, parseTrainArgs } from '../../src/cli/train.ts';
+import { UsageError } from '../../src/config/usage-error.ts';
 
 const dir = tempDir('badinput');
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));

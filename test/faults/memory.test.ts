@@ -9,8 +9,8 @@ import { liveTensorCount, tidy } from '../../src/tensor.ts';
 import { batches } from '../../src/data/dataset.ts';
 import { Rng } from '../../src/data/rng.ts';
 import { annealS } from '../../src/kernels/hat.ts';
-import { Trainer, type TrainerSnapshot } from '../../src/hat/trainer.ts';
-import { clusterTasks, smallConfig } from '../hat/fixtures.ts';
+import { Trainer, type TrainerSnapshot } from '../../src/train/trainer.ts';
+import { clusterTasks, smallConfig } from '../train/fixtures.ts';
 
 test('soak: 1,000 training steps (with loss readbacks) leave no growth in buffers, bytes or tensors after warm-up', async () => {
   const engine = await getEngine();

@@ -15,10 +15,10 @@ import { linear } from '../../src/ops/linear.ts';
 import { conv2d } from '../../src/ops/conv.ts';
 import { softmaxCrossEntropy } from '../../src/ops/loss.ts';
 import { sum } from '../../src/ops/reduce.ts';
-import { NonFiniteLossError, Trainer, type TrainerSnapshot } from '../../src/hat/trainer.ts';
-import { positionLabel } from '../../src/hat/checkpoint.ts';
+import { NonFiniteLossError, Trainer, type TrainerSnapshot } from '../../src/train/trainer.ts';
+import { positionLabel } from '../../src/io/checkpoint.ts';
 import { CheckpointDir, listCheckpoints, newestValidCheckpoint, readCheckpoint } from '../../src/io/checkpoint-dir.ts';
-import { clusterTasks, smallConfig } from '../hat/fixtures.ts';
+import { clusterTasks, smallConfig } from '../train/fixtures.ts';
 import { runCli, tempDir, writeIdxSequence } from './_cli.ts';
 
 test('shape mismatches name the op and both shapes', async () => {

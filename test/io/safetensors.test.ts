@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { getEngine } from '../helpers.ts';
 import { decodeSafetensors, encodeSafetensors, f32, SafetensorsError } from '../../src/io/safetensors.ts';
 import { fromReferenceTensors, toReferenceTensors } from '../../src/io/reference-names.ts';
-import { loadNetworkTensors, positionLabel, readNetworkTensors } from '../../src/hat/checkpoint.ts';
+import { loadNetworkTensors, positionLabel, readNetworkTensors } from '../../src/io/checkpoint.ts';
 import { CheckpointDir } from '../../src/io/checkpoint-dir.ts';
-import { Trainer, type TrainerSnapshot } from '../../src/hat/trainer.ts';
-import { HatNetwork } from '../../src/hat/network.ts';
-import { clusterTasks, smallConfig } from '../hat/fixtures.ts';
+import { Trainer, type TrainerSnapshot } from '../../src/train/trainer.ts';
+import { HatNetwork } from '../../src/nn/network.ts';
+import { clusterTasks, smallConfig } from '../train/fixtures.ts';
 import { runCliAsync, tempDir } from '../faults/_cli.ts';
 
 /** A safetensors file built by hand from the spec, not by our encoder. */

@@ -7,7 +7,7 @@ import { tensor, tidy } from '../../src/tensor.ts';
 import { parameter, backward } from '../../src/autograd.ts';
 import { linear } from '../../src/ops/linear.ts';
 import { softmaxCrossEntropy, countCorrect } from '../../src/ops/loss.ts';
-import { SGD } from '../../src/optim.ts';
+import { SGD } from '../../src/train/optimizer.ts';
 import { Rng } from '../../src/data/rng.ts';
 
 test('a 20-64-4 MLP trained 300 SGD steps on separable data reaches loss < 0.05 and 100 % accuracy', async () => {

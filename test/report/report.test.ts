@@ -1,0 +1,123 @@
+// The comparison report: the numbers in its Markdown table and CSV, and well-formed SVG with one line
+// per approach (and per layer for the mask usage).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildReport, forgettingCsv, niceTicks, scaleColor } from '../../src/report/report.ts';
+import { forgettingOverSeeds, type RunResult } from '../../src/eval/metrics.ts';
+import { assertClose } from '../helpers.ts';
+
+const tasks = ['mnist-0/1', 'mnist-2/3', 'mnist-<4&5>'].map((name, t) => ({ name, classes: [2 * t, 2 * t + 1], nTrain: 10, nValid: 2, nTest: 5 }));
+const run = (approach: string, seed: number, accuracy: number[][], maskUsage: number[][] = accuracy.map(() => [0, 0])): RunResult =>
+  ({ benchmark: 'toy', approach, seed, tasks, accuracy, maskUsage });
+const AR = [[0.5], [0.5, 0.5], [0.5, 0.5, 0.25]];
+const AJ = [[0.9], [0.9, 0.8], [0.9, 0.8, 0.85]];
+const A0 = [[0.9], [0.7, 0.8], [0.6, 0.65, 0.85]]; // rho −0, −0.25, −0.41667 (metrics.test.ts)
+const A1 = [[0.9], [0.5, 0.8], [0.5, 0.5, 0.85]]; // rho 0, −0.5, −0.66667
+const runs = [
+  run('sgd', 0, A0), run('sgd', 1, A1),
+  run('hat', 0, AJ, [[0.4, 0.5], [0.6, 0.7], [0.8, 0.9]]), run('hat', 1, AJ, [[0.2, 0.3], [0.4, 0.5], [0.6, 0.7]]),
+  run('ewc', 0, A0),
+  run('joint', 0, AJ), run('joint', 1, AJ),
+  run('random', 0, AR, [[], [], []]),
+];
+
+/** A small XML well-formedness check: one root, balanced and properly nested tags, quoted attributes, escaped text. */
+function checkXml(svg: string): { tags: string[] } {
+  const tags: string[] = [];
+  const stack: string[] = [];
+  const re = /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<&]*(?:&(?:amp|lt|gt|quot|apos);[^"<&]*)*")*)\s*(\/?)>/g;
+  let last = 0, roots = 0;
+  for (let m = re.exec(svg); m; m = re.exec(svg)) {
+    const text = svg.slice(last, m.index);
+    assert.ok(!text.includes('<'), `unparsable markup near: ${svg.slice(last, last + 80)}`);
+    assert.ok(!/&(?!(amp|lt|gt|quot|apos);)/.test(text), `unescaped & in text: ${text}`);
+    last = re.lastIndex;
+    const [, close, name, , selfClose] = m;
+    if (close) {
+      assert.is(stack.pop(), name, `</${name}> closes the wrong element`);
+    } else {
+      if (stack.length === 0) roots++;
+      tags.push(name!);
+      if (!selfClose) stack.push(name!);
+    }
+  }
+  assert.ok(!svg.slice(last).includes('<'), 'markup after the last tag');
+  assert.is(stack.length, 0, `unclosed: ${stack.join(', ')}`);
+  assert.is(roots, 1, 'exactly one root element');
+  assert.is(tags[0], 'svg');
+  return { tags };
+}
+
+test('the table and CSV carry rho mean ± 95 % half-width per approach and number of tasks', () => {
+  const r = buildReport(runs, { order: ['hat', 'sgd'] });
+  assert.equal(r.approaches.map((a) => a.approach), ['hat', 'sgd', 'ewc', 'joint', 'random']);
+  assert.is(r.rhoMissing, null);
+  // sgd: two seeds; half-width t(0.975, 1) · |difference| / 2 = 12.706205 · 0.25 / 2 = 1.588.
+  assert.ok(r.markdown.includes('| sgd | 2 | 0.000 ± 0.000 | −0.375 ± 1.588 | −0.542 ± 1.588 |'), r.markdown);
+  assert.ok(r.markdown.includes('| hat | 2 | 0.000 ± 0.000 | 0.000 ± 0.000 | 0.000 ± 0.000 |'));
+  assert.ok(r.markdown.includes('| ewc | 1 | 0.000 | −0.250 | −0.417 |'), 'one seed: the mean alone');
+  assert.ok(!/\| (joint|random) \| \d/.test(r.markdown), 'joint and random are the references, not rows');
+  const rows = r.csv.trim().split('\n');
+  assert.is(rows[0], 'approach,tasks_learned,rho_mean,rho_half95,rho_low95,rho_high95,seeds');
+  const sgd = rows.filter((l) => l.startsWith('sgd,')).map((l) => l.split(','));
+  assert.is(sgd.length, 3);
+  assertClose(sgd.map((c) => Number(c[2])), [0, -0.375, (-1.25 / 3 - 2 / 3) / 2], 'csv means', { rtol: 1e-12, atol: 1e-12 });
+  assertClose(sgd.map((c) => Number(c[3])), [0, 12.706205 * 0.125, 12.706205 * 0.125], 'csv half-widths', { rtol: 1e-9, atol: 1e-12 });
+  assertClose([Number(sgd[1]![4]), Number(sgd[1]![5])], [-0.375 - 12.706205 * 0.125, -0.375 + 12.706205 * 0.125], 'csv bounds', { rtol: 1e-9, atol: 0 });
+  assert.equal(rows.find((l) => l.startsWith('ewc,3,'))!.split(',').slice(3, 7), ['', '', '', '1']);
+  // Same numbers as the metric itself.
+  const direct = forgettingOverSeeds(runs.filter((x) => x.approach === 'sgd'), runs.filter((x) => x.approach === 'joint'), runs.filter((x) => x.approach === 'random'));
+  assert.equal(forgettingCsv(r.approaches.filter((a) => a.approach === 'sgd')).trim().split('\n').slice(1).map((l) => Number(l.split(',')[2])), direct.map((d) => d.mean));
+  // Accuracy tables: the seed mean, in %, blank above the diagonal.
+  assert.ok(r.markdown.includes('| mnist-0/1 | 90.0 |  |  |'));
+  assert.ok(r.markdown.includes('| mnist-&lt;4&amp;5&gt; |') === false && r.markdown.includes('| mnist-<4&5> | 55.0 | 57.5 | 85.0 |'), 'sgd final row, mean of seeds');
+});
+
+test('without joint or random runs the report says why and still has the accuracy tables', () => {
+  const r = buildReport(runs.filter((x) => x.approach !== 'joint'));
+  assert.match(r.rhoMissing!, /no joint runs/);
+  assert.is(r.svg.forgetting, null);
+  assert.ok(r.markdown.includes('No forgetting ratio: no joint runs'));
+  assert.is(r.csv, 'approach,tasks_learned,rho_mean,rho_half95,rho_low95,rho_high95,seeds\n');
+  assert.throws(() => buildReport([...runs, run('sgd', 0, A0)]), /two results for sgd seed 0/);
+});
+
+test('SVG: well-formed, one line and band per approach, references, legend; heatmaps and mask usage', () => {
+  const r = buildReport(runs, { layerNames: ['fc1', 'fc2'] });
+  const svg = r.svg.forgetting!;
+  checkXml(svg);
+  for (const a of ['hat', 'sgd', 'ewc']) {
+    const group = svg.match(new RegExp(`<g class="approach" data-approach="${a}">([\\s\\S]*?)</g>`));
+    assert.ok(group, `a group for ${a}`);
+    assert.is((group![1]!.match(/<polyline class="line"/g) ?? []).length, 1, `one line for ${a}`);
+    assert.is((group![1]!.match(/<circle /g) ?? []).length, 3, `a marker per task for ${a}`);
+    assert.ok(svg.includes(`>${a}</text>`), `legend entry for ${a}`);
+  }
+  assert.is((svg.match(/<polyline class="line"/g) ?? []).length, 3, 'joint and random are reference lines, not approach lines');
+  assert.is((svg.match(/class="band"/g) ?? []).length, 2, 'bands only where there is more than one seed');
+  assert.ok(svg.includes('data-reference="joint"') && svg.includes('data-reference="random"'));
+  assert.ok(svg.includes('tasks learned') && svg.includes('forgetting ratio ρ'));
+
+  assert.equal(Object.keys(r.svg.accuracy), ['sgd', 'hat', 'ewc', 'joint', 'random'], 'first-appearance order by default');
+  for (const [name, heat] of Object.entries(r.svg.accuracy)) {
+    checkXml(heat);
+    assert.is((heat.match(/<rect [^>]*stroke="#ffffff"/g) ?? []).length, 6, `${name}: one cell per (t, u ≤ t)`);
+    assert.ok(heat.includes('mnist-&lt;4&amp;5&gt;'), 'task names escaped');
+  }
+  const mask = r.svg.maskUsage!;
+  checkXml(mask);
+  assert.is((mask.match(/<polyline class="line"/g) ?? []).length, 2, 'one line per layer');
+  assert.ok(mask.includes('data-layer="fc1"') && mask.includes('data-layer="fc2"'));
+  // hat's mask usage is the seed mean: layer fc2 after task 3 = (0.9 + 0.7) / 2.
+  assertClose([r.approaches.find((a) => a.approach === 'hat')!.maskUsage![2]![1]!], [0.8], 'mask usage mean', { rtol: 1e-12, atol: 1e-12 });
+  assert.is(buildReport(runs.filter((x) => x.approach !== 'hat')).svg.maskUsage, null);
+});
+
+test('plot helpers: round ticks, the colour scale ends', () => {
+  assert.equal(niceTicks(-1, 0), [-1, -0.8, -0.6, -0.4, -0.2, 0]);
+  assert.equal(niceTicks(1, 10, 10), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.is(scaleColor(0), '#440154');
+  assert.is(scaleColor(1), '#fde725');
+});
+
+test.run();
