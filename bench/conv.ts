@@ -1,4 +1,4 @@
-// Conv suite: conv2d at the AlexNet-HAT shapes (HAT.md, 32×32×3 input, batch 64): forward with bias+ReLU
+// Conv suite: conv2d at the AlexNet-HAT shapes (docs/hat.md, 32×32×3 input, batch 64): forward with bias+ReLU
 // in the epilogue, the input gradient and the weight gradient of each layer. GFLOP/s = 2·N·O·OH·OW·C·KH·KW.
 import type { Engine } from '../src/runtime/engine.ts';
 import { tensor, type Tensor } from '../src/tensor.ts';

@@ -1,4 +1,4 @@
-// The baseline approaches of issue 6 as trainer hooks (src/hat/trainer.ts ApproachHooks): what each adds
+// The baseline approaches as trainer hooks (src/train/trainer.ts ApproachHooks): what each adds
 // to the plain SGD loop, with the reference's hyperparameters (approaches.ts says what each does and
 // where it was read). The trainer keeps the loop, lr schedule, best-parameter restore and evaluation.
 import type { Engine } from '../runtime/engine.ts';

@@ -1,4 +1,4 @@
-// The baseline approaches of issue 6: their reference hyperparameters and, in words, what each does
+// The baseline approaches: their reference hyperparameters and, in words, what each does
 // per batch and per task, read from joansj/hat (src/approaches/*.py, utils.py) and the papers. The
 // trainer wires them with the kernels of src/kernels/continual.ts and the ops of src/ops/continual.ts.
 //

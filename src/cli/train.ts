@@ -23,7 +23,7 @@ export const TRAIN_USAGE = `webgpu-hat train [flags]
   --paths N              pathnet: paths trained per generation, P (default 2)
   --net NAME             mlp (default) | alexnet (32×32 inputs)
   --hidden N[,N]         MLP hidden widths (default 400,400 for the quick preset; the paper: 2000,2000)
-  --epochs N             epochs per task (default 10; --paper: 20, as HAT.md's reference run)
+  --epochs N             epochs per task (default 10; --paper: 20, as docs/hat.md's reference run)
   --batch N              batch size (default 64)
   --lr X                 learning rate (default 0.05; divided by 3 after 5 epochs without improvement)
   --smax X               largest gate temperature (default 400)
@@ -33,7 +33,7 @@ export const TRAIN_USAGE = `webgpu-hat train [flags]
   --fashion-dir DIR      folder of Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)
   --seed N               seed of splits, shuffles, init and dropout (default 0)
   --unfused              use the unfused kernels (same numbers, more passes)
-  --paper                the reference preset of HAT.md's split-MNIST run: --hidden 2000,2000 --epochs 20
+  --paper                the reference preset of docs/hat.md's split-MNIST run: --hidden 2000,2000 --epochs 20
   --out FILE             results JSON (default results/<benchmark>-<approach>-seed<seed>.json)
   --checkpoint-dir DIR   write a checkpoint at the start, after every epoch and after every task (atomic; newest 3 kept)
   --resume               continue from the newest valid checkpoint in --checkpoint-dir (same flags as the run that wrote it)

@@ -4,7 +4,7 @@
  * `src/digits/<d>.json` files (each `{ "data": [...] }`, 784 values per sample) and call it.
  * Node loading is in mnist-node.ts.
  *
- * Train/test split (HAT.md): per digit, the FIRST 80 % of that digit's samples (floor) are train and
+ * Train/test split (docs/hat.md): per digit, the FIRST 80 % of that digit's samples (floor) are train and
  * the rest are test. Deterministic, no seed involved. Samples are ordered by digit, then by position.
  */
 import type { Dataset } from './dataset.ts';
@@ -13,7 +13,7 @@ export const MNIST_SIDE = 28;
 export const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
 export const MNIST_TRAIN_FRACTION = 0.8;
 
-/** Statistics of MNIST pixel values in [0, 1] (HAT.md). */
+/** Statistics of MNIST pixel values in [0, 1] (docs/hat.md). */
 export const MNIST_NORMALIZATION = { mean: 0.1307, std: 0.3081 } as const;
 /** MNIST zero-padded to 32×32 (mixture benchmark). */
 export const MNIST_PADDED_NORMALIZATION = { mean: 0.1, std: 0.2752 } as const;

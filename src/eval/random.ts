@@ -1,5 +1,5 @@
 // The `random` approach: stratified guessing from the training labels, the lower reference of the
-// forgetting ratio (HAT.md). Guessing class k with probability p_train(k) is right on a test sample of
+// forgetting ratio (docs/hat.md). Guessing class k with probability p_train(k) is right on a test sample of
 // class k with that probability, so its expected accuracy is exactly
 //   A_R = Σ_k p_train(k) · p_test(k)
 // We report that expectation rather than one draw (the reference draws shuffled training labels):

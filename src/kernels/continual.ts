@@ -1,4 +1,4 @@
-// Bindings of the kernels the baseline approaches of issue 6 need (shaders/ewc_*, distill_*, imm_*):
+// Bindings of the kernels the baseline approaches need (shaders/ewc_*, distill_*, imm_*):
 // Fisher accumulation, the quadratic penalty of EWC / IMM's L2 transfer / LFL with its gradient, LwF's
 // distillation loss, and IMM's mean and mode merges. src/continual/ says which approach uses which.
 import { ShapeError } from '../runtime/errors.ts';

@@ -3,7 +3,7 @@
 // gradient. All are implicit GEMMs with a register block per invocation (see shaders/conv2d*.wgsl).
 //
 // Measured on lavapipe (Mesa 25.0.7, 2 shared Zen 3 cores; noisy ±25 %), AlexNet-HAT shapes at batch 64,
-// GFLOP/s = 2·N·O·OH·OW·C·KH·KW / time, command `node --import tsx .scratch/conv/bench.ts 4` (a scratch script, not committed):
+// GFLOP/s = 2·N·O·OH·OW·C·KH·KW / time (`webgpu-hat bench --suite conv` measures the same shapes today):
 // Measured (shared box, load average ~6; fastest of 4 repeats; default tiles 16×8, 4×16 for dX of conv1 (C = 3)):
 //   conv1 64×3×32×32 * 64×3×4×4  (→29×29): fwd+bias+ReLU 6.3 | dX 3.3 | dW 8.6 GFLOP/s   (0.33 GFLOP per pass)
 //   conv2 64×64×14×14 * 128×64×3×3 (→12×12): fwd+bias+ReLU 7.1 | dX 5.3 | dW 6.5 GFLOP/s (1.36 GFLOP per pass)

@@ -1,6 +1,6 @@
 // HAT (hard attention to the task) kernels: the gated forward, the gate backward, the conditioned weight
 // gradients, the embedding gradient (regulariser + compensation) and step, the regulariser value and the
-// cumulative mask update (HAT.md, the algorithm as the reference implementation runs it). Every fused kernel has an unfused twin built from the
+// cumulative mask update (docs/hat.md, the algorithm as the reference implementation runs it). Every fused kernel has an unfused twin built from the
 // same GEMM/conv kernels without the HAT epilogue plus elementwise and reduction passes: the twins are the
 // reference the fused kernels are tested and benchmarked against.
 //

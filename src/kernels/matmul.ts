@@ -10,8 +10,8 @@
 //
 // MEASURED on lavapipe (Mesa 25.0.7, LLVM 15, 256-bit), 2 Zen cores shared with other jobs (load 3.5–4.5),
 // GFLOP/s = 2MNK/time, best of 2 rounds: wall clock / CPU-time-normalised (flops ÷ (process CPU time ÷ 2):
-// what 2 free cores would give, roughly). Command (from .scratch/matmul, gitignored harness):
-//   XDG_RUNTIME_DIR=/tmp node --import tsx t1.ts g:16:16:4:4,g:16:16:8:4,sg:4:32:8:2 bench rounds=2
+// what 2 free cores would give, roughly). These choices predate the bench suite; `webgpu-hat bench
+// --suite matmul` measures the shipped variant against tfjs on the adapter at hand.
 // variant (core:TM:TN:WX:WY)         | g:16:16:4:4 | g:16:16:8:4 | sg:4:32:8:2
 //   nt 1024³                         | 13.8 / 20.6 | 14.7 / 19.6 | 29.9 / 42.6   <- chosen: sg
 //   nt 64×2000×784   (forward)       | 13.1 / 18.9 | 13.6 / 21.6 | 24.0 / 37.7

@@ -1,4 +1,4 @@
-// Differentiable ops of the baseline approaches (issue 6): EWC's and IMM's quadratic penalties, LFL's
+// Differentiable ops of the baseline approaches: EWC's and IMM's quadratic penalties, LFL's
 // L2 on penultimate activations, LwF's distillation, progressive networks' scaled lateral inputs. Each
 // pairs a kernel of src/kernels/continual.ts (lateral.ts) with its backward. (For EWC / IMM the trainer may instead add the penalty's gradient in place after
 // backward() with kernels/continual.ts quadraticPenalty({ addGrad: true }): same numbers, no tape.)

@@ -1,4 +1,4 @@
-// The comparison report of issue 6, from a set of per-run results (approach × seed): the forgetting
+// The comparison report, from a set of per-run results (approach × seed): the forgetting
 // ratio per approach as a Markdown table and CSV, each approach's accuracy matrix, and SVG plots as
 // strings (rho against tasks learned with 95 % bands, accuracy heatmaps, HAT's mask usage). Pure and
 // Node-free (no fs, no DOM), so the CLI writes the strings to files and a browser can show them as is.
@@ -159,7 +159,7 @@ function reportMarkdown(benchmark: string, approaches: readonly ApproachSummary[
   const out = [`# ${benchmark}: forgetting ratio`, ''];
   if (rhoMissing) out.push(`No forgetting ratio: ${rhoMissing}.`, '');
   else {
-    out.push('rho after each number of tasks learned (HAT.md: mean over the tasks learned so far; 0 = joint training, −1 = random guessing), mean ± 95 % Student-t half-width over seeds.', '');
+    out.push('rho after each number of tasks learned (docs/hat.md: mean over the tasks learned so far; 0 = joint training, −1 = random guessing), mean ± 95 % Student-t half-width over seeds.', '');
     out.push(forgettingTable(approaches), '');
   }
   out.push('## Accuracy (%) on each task after training through each task (mean over seeds)', '');

@@ -1,4 +1,4 @@
-// Trains a HatNetwork on a sequence of tasks as the reference does (HAT.md): per batch the annealed s,
+// Trains a HatNetwork on a sequence of tasks as the reference does (docs/hat.md): per batch the annealed s,
 // the loss with c·R, conditioned and compensated gradients, clipping, plain SGD and the embedding clamp;
 // per epoch a validation-driven learning-rate schedule keeping the best parameters; per task the
 // cumulative mask update; and the accuracy matrix over all tasks learned so far.
@@ -17,10 +17,9 @@ import * as hat from '../kernels/hat.ts';
 import { DeviceLostError } from '../runtime/errors.ts';
 import { HatNetwork, type NetworkConfig } from '../nn/network.ts';
 import type { ContinualNetwork } from '../nn/model.ts';
+import { DEFAULT_CONFIG, type TrainConfig } from '../config/train-config.ts';
+export { DEFAULT_CONFIG, APPROACHES, type Approach, type TrainConfig } from '../config/train-config.ts';
 
-/** hat and sgd are built in; the baselines (src/continual/) plug in through ApproachHooks. */
-export const APPROACHES = ['hat', 'sgd', 'sgd-frozen', 'joint', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'pathnet', 'progressive'] as const;
-export type Approach = (typeof APPROACHES)[number];
 
 /** What a baseline approach may see and change in one training step. */
 export interface StepContext {
@@ -93,31 +92,6 @@ export interface SavedApproachState {
   tensors: Map<string, { shape: number[]; data: Float32Array }>;
 }
 
-export interface TrainConfig {
-  approach: Approach;
-  net: 'mlp' | 'alexnet';
-  hidden: number[];
-  epochs: number;
-  batch: number;
-  lr: number;
-  lrMin: number;
-  lrFactor: number;
-  patience: number;
-  smax: number;
-  c: number;
-  clipNorm: number;
-  /** Embeddings are clamped to ±this after every step. */
-  embeddingClamp: number;
-  seed: number;
-  fused: boolean;
-  /** Read the training loss back every this many steps (for progress; each readback costs ≥ 0.13 ms). */
-  logEvery: number;
-}
-
-export const DEFAULT_CONFIG: TrainConfig = {
-  approach: 'hat', net: 'mlp', hidden: [2000, 2000], epochs: 200, batch: 64, lr: 0.05, lrMin: 1e-4, lrFactor: 3,
-  patience: 5, smax: 400, c: 0.75, clipNorm: 10000, embeddingClamp: 6, seed: 0, fused: true, logEvery: 10,
-};
 
 export interface EpochReport {
   task: number;
@@ -163,7 +137,7 @@ export interface TaskState {
 }
 
 /**
- * Everything a run needs to continue exactly (HAT.md's procedure is deterministic for a seed and
+ * Everything a run needs to continue exactly (docs/hat.md's procedure is deterministic for a seed and
  * adapter): the position, the step counter that seeds dropout, the draws taken from the shuffling RNG,
  * the task in progress, the results so far; and (in `tensors`) every parameter, every cumulative mask
  * (`mask.<layer>`) and the best-validation copies of the task in progress (`best.<name>`).
@@ -483,7 +457,7 @@ export class Trainer {
     this.hooks.afterBackward?.(ctx);
     // Every weight, bias and head that received a gradient (embeddings are HAT's, below).
     const regular = this.net.namedParameters().filter(([name, p]) => p.grad && !isEmbedding(name)).map(([, p]) => p);
-    // Embedding gradients: the regulariser's gradient and the compensation (HAT.md, backward step 3).
+    // Embedding gradients: the regulariser's gradient and the compensation (docs/hat.md, backward step 3).
     const embeddingGrads: [Tensor, Tensor][] = [];
     if (this.isHat) {
       for (const layer of this.net.layers) {
@@ -555,7 +529,7 @@ export class Trainer {
     return { loss, accuracy: right! / data.n };
   }
 
-  /** a^{≤t} = max(a^{<t}, sigmoid(smax·e_t)) per gated layer (HAT.md: after each task). */
+  /** a^{≤t} = max(a^{<t}, sigmoid(smax·e_t)) per gated layer (docs/hat.md: after each task). */
   async updateMasks(t: number): Promise<void> {
     for (const layer of this.net.layers) {
       if (!layer.prevMask) layer.prevMask = fill(this.engine, [layer.units], 0).keep();

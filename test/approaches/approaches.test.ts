@@ -1,4 +1,4 @@
-// Each baseline's defining property on a small network (issue 6).
+// Each baseline's defining property on a small network.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';

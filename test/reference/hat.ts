@@ -1,4 +1,4 @@
-// Float64 references of HAT's formulas (/work/shared/HAT.md), written straight from the text, for the
+// Float64 references of HAT's formulas (docs/hat.md), written straight from the text, for the
 // kernels of src/kernels/hat.ts. Layouts: x [B, in], W [out, in], conv NCHW / OIHW, all row-major.
 import { dropoutKeep } from '../../src/kernels/dropout.ts';
 

@@ -1,4 +1,4 @@
-// Issue 2's end-to-end check of the engine: a small MLP (linear → ReLU → linear) trained a few hundred
+// The engine's end-to-end check: a small MLP (linear → ReLU → linear) trained a few hundred
 // SGD steps on a synthetic 4-class problem reaches a stated loss and accuracy, one submit per step.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,4 +1,4 @@
-// The trainer does what HAT.md says: earlier tasks' units are protected, fused and unfused agree, and on
+// The trainer does what docs/hat.md says: earlier tasks' units are protected, fused and unfused agree, and on
 // a real sequence HAT keeps task 1 where plain SGD loses it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
