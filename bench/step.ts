@@ -6,8 +6,8 @@ import type { Engine } from '../src/runtime/engine.ts';
 import { tidy } from '../src/tensor.ts';
 import { makeDataset, type Dataset } from '../src/data/dataset.ts';
 import type { Task } from '../src/data/task.ts';
-import { DEFAULT_CONFIG, Trainer } from '../src/train/trainer.ts';
-import { annealS } from '../src/kernels/hat.ts';
+import { DEFAULT_CONFIG } from '../src/config/train-config.ts';
+import { createTrainer } from '../src/approaches/registry.ts';
 import { interleaved, pairedRatio, row, timingOf, type BenchRow, type MeasureOptions } from './harness.ts';
 import { randomData } from './matmul.ts';
 
@@ -33,20 +33,19 @@ export async function benchStep(engine: Engine, cases: StepCase[], opts: Measure
   const rows: BenchRow[] = [];
   for (const c of cases) {
     const tasks = [syntheticTask('t0', c.batch), syntheticTask('t1', c.batch)];
-    const trainers = STEP_IMPLS.map((s) => new Trainer(engine, tasks, { ...DEFAULT_CONFIG, approach: s.approach, fused: s.fused, hidden: c.hidden, batch: c.batch }));
+    const trainers = STEP_IMPLS.map((s) => createTrainer(engine, tasks, { ...DEFAULT_CONFIG, approach: s.approach, fused: s.fused, hidden: c.hidden, batch: c.batch }));
     try {
-      const denominators: number[] = [];
       for (const trainer of trainers) {
-        if (trainer.isHat) await trainer.updateMasks(0); // task 1 trains under task 0's masks
-        denominators.push(await trainer.regularizerDenominator());
+        await trainer.finishTask(0); // task 1 trains under task 0's masks (HAT)
+        await trainer.approach.prepareTask?.(trainer, 1);
       }
       const data = tasks[1]!.train;
       let round = 0;
       const times = await interleaved(STEP_IMPLS.map((impl, k) => ({
         name: impl.impl,
         iteration: async () => {
-          const s = annealS((round++ % 1000) * c.batch, 1000 * c.batch, 400);
-          tidy(() => trainers[k]!.recordTrainStep(1, data.images, data.labels, c.batch, data, s, 0.05, denominators[k]!, false));
+          const at = { start: (round++ % 1000) * c.batch, total: 1000 * c.batch };
+          tidy(() => trainers[k]!.recordTrainStep(1, { images: data.images, labels: data.labels, size: c.batch, head: 1, data }, at, 0.05, false));
           await engine.sync(`step ${c.name} ${impl.impl}`);
         },
       })), opts.minIterations ?? 5);

@@ -55,7 +55,7 @@ test('noGrad records nothing', async () => {
 test('parameter gradients accumulate across two backward calls; zeroGrad zero-fills in place', async () => {
   const engine = await getEngine();
   const a = parameter(tensor(engine, [1, -2], [2]));
-  const opt = new SGD([a], { lr: 0.1 });
+  const opt = new SGD(engine, [a], { lr: 0.1 });
   tidy(() => backward(sum(mul(a, tensor(engine, [3, 4], [2])))));
   const first = a.grad!;
   tidy(() => backward(sum(mul(a, tensor(engine, [3, 4], [2])))));
@@ -75,7 +75,7 @@ test('SGD with clipNorm matches torch clip_grad_norm_ + step', async () => {
   const engine = await getEngine();
   const w1 = parameter(tensor(engine, [1, 2, 3], [3]));
   const w2 = parameter(tensor(engine, [4], [1]));
-  const opt = new SGD([w1, w2], { lr: 0.5, clipNorm: 1 });
+  const opt = new SGD(engine, [w1, w2], { lr: 0.5, clipNorm: 1 });
   tidy(() => backward(add(sum(mul(w1, tensor(engine, [3, 0, 4], [3]))), sum(mul(w2, tensor(engine, [12], [1]))))));
   // grads [3, 0, 4], [12]: norm 13 → scale 1/(13 + 1e-6)
   opt.step();
@@ -101,7 +101,7 @@ test('50 forward/backward/step iterations in tidy() allocate nothing new and lea
   const W2 = parameter(tensor(engine, randomArray(H * C, 2, -0.3, 0.3), [H, C]));
   const x = tensor(engine, randomArray(B * D, 3, -1, 1), [B, D]);
   const y = tensor(engine, Int32Array.from(randomArray(B, 4, 0, C), Math.floor), [B], 'i32');
-  const opt = new SGD([W1, b1, W2], { lr: 0.1, clipNorm: 5 });
+  const opt = new SGD(engine, [W1, b1, W2], { lr: 0.1, clipNorm: 5 });
   // A differentiable matmul for this test only (nn: [B, D]·[D, H]).
   const mm = (a: Tensor, w: Tensor) => record(matmul(engine, 'nn', a, w), 'matmul', [a, w], (g) => [a.requiresGrad ? matmul(engine, 'nt', g, w) : null, matmul(engine, 'tn', a, g)]);
   const losses: number[] = [];

@@ -2,7 +2,7 @@
 // run live. Bundled by scripts/build.mjs into dist/demo.js, which imports the library from
 // dist/webgpu-hat.browser.js. URL parameters preset the controls (approach, hidden, epochs, fused=0|1,
 // adapter=default|compatibility) and start work (autorun=1, bench=1): the browser tests drive it so.
-import { createBrowserEngine, data, DEFAULT_CONFIG, kernels, tensor, tidy, Trainer, type Engine, type Tensor, type TrainConfig } from '../src/index.ts';
+import { createBrowserEngine, data, DEFAULT_CONFIG, kernels, tensor, tidy, createTrainer, type Engine, type Tensor, type TrainConfig } from '../src/index.ts';
 import { shaders } from 'virtual:webgpu-hat-shaders';
 import { heatmap, lineChart, stackedBars, type Series } from './charts.ts';
 
@@ -187,7 +187,7 @@ async function train(): Promise<void> {
     state.stepsDone = 0;
     for (const approach of cfg.approaches) {
       const config: TrainConfig = { ...DEFAULT_CONFIG, approach, hidden: cfg.hidden, epochs: cfg.epochs, fused: cfg.fused, logEvery: 5 };
-      const trainer = new Trainer(e, tasks, config);
+      const trainer = createTrainer(e, tasks, config);
       const view: RunView = { approach, losses: [], accuracy: [], maskUsage: [], layerNames: trainer.net.layers.map((l) => l.name), samplesPerSecond: 0, trainSeconds: 0 };
       state.runs.push(view);
       taskStarts.set(view, []);

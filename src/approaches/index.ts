@@ -1,5 +1,13 @@
-export * from './baselines.ts';
-export * from './defaults.ts';
-export * from '../eval/metrics.ts';
-export * from '../eval/random.ts';
-export * from '../report/report.ts';
+// The approaches: HAT and the baselines, each implementing Approach (src/train/approach.ts).
+export { createApproach, createTrainer, type ApproachOptions } from './registry.ts';
+export { hatApproach, type HatOptions } from './hat.ts';
+export { sgdApproach } from './sgd.ts';
+export { sgdFrozenApproach } from './sgd-frozen.ts';
+export { jointApproach } from './joint.ts';
+export { ewcApproach } from './ewc.ts';
+export { immApproach } from './imm.ts';
+export { lwfApproach } from './lwf.ts';
+export { lflApproach } from './lfl.ts';
+export { pathnetApproach, randomPath, mutatePath, type PathNetOptions } from './pathnet.ts';
+export { progressiveApproach } from './progressive.ts';
+export { APPROACH_DEFAULTS, REFERENCE_CLIP } from './defaults.ts';

@@ -3,10 +3,10 @@
 // its own learning-rate schedule; the best validation loss seen marks the winner, whose parameters are
 // restored at the end of every generation, and every other path restarts as a mutated copy of it. The
 // final winner becomes the task's best path, and its modules are frozen for good.
-import type { ApproachHooks, EpochReport, Trainer } from '../train/trainer.ts';
-import { NonFiniteLossError } from '../train/trainer.ts';
-import type { Tensor } from '../tensor.ts';
-import { copy } from '../kernels/elementwise.ts';
+import type { Approach, TrainingRun } from '../train/approach.ts';
+import type { EpochReport } from '../train/state.ts';
+import { NonFiniteLossError } from '../train/errors.ts';
+import { ParameterSnapshot } from '../train/best-parameters.ts';
 import { Rng, deriveSeed } from '../data/rng.ts';
 import { PathNetNetwork, checkPathNetShape, type Path } from '../nn/pathnet-network.ts';
 
@@ -52,56 +52,38 @@ function checkOptions(o: PathNetOptions): void {
   }
 }
 
-function pathnetOf(trainer: Trainer): PathNetNetwork {
-  if (!(trainer.net instanceof PathNetNetwork)) throw new Error(`pathnet: needs a PathNetNetwork, not ${trainer.net.constructor.name}`);
-  return trainer.net;
+function pathnetOf(run: TrainingRun): PathNetNetwork {
+  if (!(run.net instanceof PathNetNetwork)) throw new Error(`pathnet: needs a PathNetNetwork, not ${run.net.constructor.name}`);
+  return run.net;
 }
 
-/** Device copies of the parameters that can still change (the winner's, between restores). */
-class Snapshot {
-  private copies: Tensor[] = [];
-  constructor(private readonly params: readonly Tensor[]) {
-    this.take();
-  }
-  take(): void {
-    this.dispose();
-    this.copies = this.params.map((p) => copy(p, `winner ${p.label}`).keep());
-  }
-  restore(trainer: Trainer): void {
-    this.params.forEach((p, i) => trainer.engine.copy(this.copies[i]!.buffer, p.buffer, p.bytes, `restore ${p.label}`));
-  }
-  dispose(): void {
-    for (const c of this.copies) c.dispose();
-    this.copies = [];
-  }
-}
-
-export function pathnetHooks(o: PathNetOptions): ApproachHooks {
+export function pathnetApproach(o: PathNetOptions): Approach {
   checkOptions(o);
   return {
+    name: 'pathnet',
     createNetwork: (engine, config) => new PathNetNetwork(engine, config, { modules: o.modules, active: o.active }),
 
-    async beforeTask(trainer, t) {
+    async beforeTask(run, t) {
       // The reference copies the initial model's values back into every module no earlier task kept.
       if (t === 0) return;
-      pathnetOf(trainer).reinitializeFreeModules();
-      await trainer.engine.submit();
+      pathnetOf(run).reinitializeFreeModules();
+      await run.engine.submit();
     },
 
     // The best paths (the modules they freeze follow from them); the modules' initial values come from
     // the seed again. The search checkpoints only between tasks, so there is no search state to keep.
-    saveState: (trainer) => ({ json: { bestPaths: pathnetOf(trainer).bestPaths }, tensors: new Map() }),
-    loadState(trainer, saved) {
-      const net = pathnetOf(trainer);
+    saveState: (run) => ({ json: { bestPaths: pathnetOf(run).bestPaths }, tensors: new Map() }),
+    loadState(run, saved) {
+      const net = pathnetOf(run);
       const paths = (saved.json as { bestPaths?: (Path | null)[] } | null)?.bestPaths;
       if (!Array.isArray(paths) || paths.length !== net.bestPaths.length) throw new Error(`pathnet: the checkpoint has no best path per task (${net.bestPaths.length} tasks)`);
       paths.forEach((path, t) => { if (path) net.setBestPath(t, path); });
     },
 
-    async trainTask(trainer, t, progress) {
-      const net = pathnetOf(trainer);
-      const cfg = trainer.config;
-      const task = trainer.tasks[t]!;
+    async trainTask(run, t, progress) {
+      const net = pathnetOf(run);
+      const cfg = run.config;
+      const task = run.tasks[t]!;
       const rng = new Rng(deriveSeed(cfg.seed, PATH_SEED, t));
       // The reference divides the epochs among the generations, to keep the number of updates.
       const epochsPerPath = Math.max(1, Math.floor(cfg.epochs / o.generations));
@@ -111,7 +93,7 @@ export function pathnetHooks(o: PathNetOptions): ApproachHooks {
       const bestLoss = paths.map(() => Infinity);
       let winner = 0, bestOverall = Infinity;
       // Frozen modules never change, so only the others (and head t) need saving.
-      const winnerParams = new Snapshot(net.taskParameters(t).filter((p) => p.requiresGrad));
+      const winnerParams = new ParameterSnapshot(run.engine, net.taskParameters(t).filter((p) => p.requiresGrad));
       const reports: EpochReport[] = [];
       let ms = 0, samples = 0, epochCount = 0;
       const plannedEpochs = o.generations * o.paths * epochsPerPath;
@@ -123,11 +105,11 @@ export function pathnetHooks(o: PathNetOptions): ApproachHooks {
             net.setTrainingPath(t, paths[p]!);
             for (let e = 0; e < epochsPerPath; e++) {
               const epoch = epochCount++;
-              const { trainLoss, ms: epochMs } = await trainer.trainEpochAt(t, lr[p]!, epoch, progress);
+              const { trainLoss, ms: epochMs } = await run.trainEpoch(t, lr[p]!, epoch, progress);
               ms += epochMs;
               samples += task.train.n;
-              const valid = await trainer.evaluate(t, task.valid);
-              if (!Number.isFinite(valid.loss)) throw new NonFiniteLossError(t, task.name, trainer.steps, epoch, `the validation loss became ${valid.loss}`);
+              const valid = await run.evaluate(t, task.valid);
+              if (!Number.isFinite(valid.loss)) throw new NonFiniteLossError(t, task.name, run.steps, epoch, `the validation loss became ${valid.loss}`);
               if (valid.loss < bestOverall) {
                 bestOverall = valid.loss;
                 winnerParams.take();
@@ -153,8 +135,8 @@ export function pathnetHooks(o: PathNetOptions): ApproachHooks {
             }
           }
           // Every path's training since the winner's best is undone: all continue from the winner.
-          winnerParams.restore(trainer);
-          await trainer.engine.submit();
+          winnerParams.restore();
+          await run.engine.submit();
           for (let p = 0; p < o.paths; p++) {
             if (p === winner) continue;
             paths[p] = mutatePath(rng, paths[winner]!, o.modules);

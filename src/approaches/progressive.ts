@@ -3,26 +3,22 @@
 // adapters from the earlier columns); per task only the new column, its adapters and its head train
 // (unfreeze_column); everything else is the plain loop the trainer already runs (SGD, lr 0.05 with the
 // validation-driven schedule, best-parameter restore over the column, gradient clip 10000).
-import type { ApproachHooks, Trainer } from '../train/trainer.ts';
+import type { Approach, TrainingRun } from '../train/approach.ts';
 import { ProgressiveNetwork, type ProgressiveOptions } from '../nn/progressive-network.ts';
 
-function progressiveOf(trainer: Trainer): ProgressiveNetwork {
-  if (!(trainer.net instanceof ProgressiveNetwork)) throw new Error(`progressive: needs a ProgressiveNetwork, not ${trainer.net.constructor.name}`);
-  return trainer.net;
+function progressiveOf(run: TrainingRun): ProgressiveNetwork {
+  if (!(run.net instanceof ProgressiveNetwork)) throw new Error(`progressive: needs a ProgressiveNetwork, not ${run.net.constructor.name}`);
+  return run.net;
 }
 
-export function progressiveHooks(options: ProgressiveOptions = {}): ApproachHooks {
+export function progressiveApproach(options: ProgressiveOptions = {}): Approach {
   return {
+    name: 'progressive',
     createNetwork: (engine, config) => new ProgressiveNetwork(engine, config, options),
-    async beforeTask(trainer, t) {
-      // Earlier columns freeze for good: their tasks' outputs stay exactly as they were learned.
-      progressiveOf(trainer).trainOnlyColumn(t);
-    },
-    // Which column trains follows from the task: nothing to save, but a run resumed in the middle of a
-    // task (where beforeTask does not run again) must freeze the others.
-    saveState: () => ({ json: null, tensors: new Map() }),
-    loadState(trainer, _saved, at) {
-      if (at.inTask) progressiveOf(trainer).trainOnlyColumn(at.task);
+    // Earlier columns freeze for good: their tasks' outputs stay exactly as they were learned. Which
+    // column trains follows from the task, so a run resumed inside a task needs no saved state.
+    async prepareTask(run, t) {
+      progressiveOf(run).trainOnlyColumn(t);
     },
   };
 }

@@ -6,8 +6,9 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../config/usage-error.ts';
 import { writeJsonAtomic } from '../io/atomic-file.ts';
-import { APPROACHES, Trainer, type Approach } from '../train/trainer.ts';
-import { approachHooks } from '../approaches/baselines.ts';
+import { APPROACHES, type Approach } from '../config/train-config.ts';
+import { Trainer } from '../train/trainer.ts';
+import { createApproach } from '../approaches/registry.ts';
 import { randomResults } from '../eval/random.ts';
 import { buildReport } from '../report/report.ts';
 import { renderSvg } from '../report/png.ts';
@@ -111,7 +112,7 @@ export async function compareCommand(args: string[]): Promise<void> {
         } else {
           const run = runArgs(rest, seed, approach as Approach);
           const config = run.config;
-          const trainer = new Trainer(engine, tasks, config, approachHooks(config.approach, { lambda: run.lambda, ...(config.approach === 'pathnet' ? run.pathnet : {}) }));
+          const trainer = new Trainer(engine, tasks, config, createApproach(config, { lambda: run.lambda, ...(config.approach === 'pathnet' ? run.pathnet : {}) }));
           try {
             if (config.approach === 'hat') layerNames = trainer.net.layers.map((l) => l.name);
             const r = await trainer.run(progressPrinter(tasks, config.epochs));

@@ -5,10 +5,15 @@ import { existsSync } from 'node:fs';
 import { UsageError } from '../config/usage-error.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic-file.ts';
 import type { Engine } from '../runtime/engine.ts';
-import { APPROACHES, DEFAULT_CONFIG, NonFiniteLossError, Trainer, type Approach, type TrainConfig, type TrainResult, type TrainerSnapshot } from '../train/trainer.ts';
-import { approachHooks } from '../approaches/baselines.ts';
+import { APPROACHES, DEFAULT_CONFIG, type Approach, type TrainConfig } from '../config/train-config.ts';
+import { Trainer } from '../train/trainer.ts';
+import { NonFiniteLossError } from '../train/errors.ts';
+import { positionLabel, type TrainResult, type TrainerSnapshot, type TrainerState } from '../train/state.ts';
+import { createApproach } from '../approaches/registry.ts';
 import { REFERENCE_CLIP } from '../approaches/defaults.ts';
-import { positionLabel, type Checkpoint } from '../io/checkpoint.ts';
+import type { Checkpoint as CheckpointOf } from '../io/checkpoint.ts';
+
+type Checkpoint = CheckpointOf<TrainerState>;
 import type { Task } from '../data/task.ts';
 
 export const TRAIN_USAGE = `webgpu-hat train [flags]
@@ -204,7 +209,7 @@ export async function trainCommand(args: string[]): Promise<void> {
   if (a.checkpointDir) {
     const io = await import('../io/checkpoint-dir.ts');
     if (a.resume) {
-      resume = io.newestValidCheckpoint(a.checkpointDir, (e) => process.stderr.write(`skipping ${e.message}\n`));
+      resume = io.newestValidCheckpoint<TrainerState>(a.checkpointDir, (e) => process.stderr.write(`skipping ${e.message}\n`));
       if (resume) {
         checkSameRun(a, tasks, resume.checkpoint, resume.path);
         lastGood = resume.path;
@@ -222,7 +227,7 @@ export async function trainCommand(args: string[]): Promise<void> {
   let trainer: Trainer | null = null;
   try {
     process.stderr.write(`adapter: ${engine.describe()}\n`);
-    trainer = new Trainer(engine, tasks, a.config, approachHooks(a.config.approach, { lambda: a.lambda, ...a.pathnet }));
+    trainer = new Trainer(engine, tasks, a.config, createApproach(a.config, { lambda: a.lambda, ...a.pathnet }));
     const c = a.config;
     process.stderr.write(`${a.benchmark}, ${c.approach}${c.approach === 'hat' ? (c.fused ? ' (fused kernels)' : ' (unfused kernels)') : ''}, ${c.net} ${c.net === 'mlp' ? c.hidden.join('-') : ''} (${trainer.net.parameterCount().toLocaleString('en')} parameters), ${c.epochs} epochs/task, batch ${c.batch}, lr ${c.lr}, seed ${c.seed}\n`);
     const checkpoint = dir ? (snap: TrainerSnapshot) => {
@@ -270,7 +275,7 @@ export async function exportCommand(args: string[]): Promise<void> {
   const { resolveCheckpoint } = await import('../io/checkpoint-dir.ts');
   const { toReferenceTensors } = await import('../io/reference-names.ts');
   const { encodeSafetensors } = await import('../io/safetensors.ts');
-  const { path, checkpoint } = resolveCheckpoint(values.checkpoint, (e) => process.stderr.write(`skipping ${e.message}\n`));
+  const { path, checkpoint } = resolveCheckpoint<TrainerState>(values.checkpoint, (e) => process.stderr.write(`skipping ${e.message}\n`));
   const tensors = toReferenceTensors(checkpoint.tensors);
   const meta = checkpoint.meta;
   const bytes = encodeSafetensors(tensors, {

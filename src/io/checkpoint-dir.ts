@@ -34,7 +34,7 @@ export class CheckpointDir {
   }
 
   /** Writes `c` (its meta.seq set here) as the newest checkpoint; returns its path. */
-  write(c: Checkpoint): string {
+  write(c: Checkpoint<unknown>): string {
     c.meta.seq = this.seq;
     const path = join(this.dir, checkpointName(this.seq++));
     writeFileAtomic(path, encodeCheckpoint(c));
@@ -43,10 +43,10 @@ export class CheckpointDir {
   }
 }
 
-export function readCheckpoint(path: string): Checkpoint {
+export function readCheckpoint<State = unknown>(path: string): Checkpoint<State> {
   if (!existsSync(path)) throw new Error(`checkpoint not found: ${path}`);
   const buf = readFileSync(path);
-  return decodeCheckpoint(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
+  return decodeCheckpoint<State>(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
 }
 
 /**
@@ -54,12 +54,12 @@ export function readCheckpoint(path: string): Checkpoint {
  * `skipped` (each a CheckpointError naming the file). Null when the directory holds none at all; an
  * Error listing every problem when it holds checkpoints but none is valid.
  */
-export function newestValidCheckpoint(dir: string, skipped: (e: CheckpointError) => void = () => {}): { path: string; checkpoint: Checkpoint } | null {
+export function newestValidCheckpoint<State = unknown>(dir: string, skipped: (e: CheckpointError) => void = () => {}): { path: string; checkpoint: Checkpoint<State> } | null {
   const files = listCheckpoints(dir);
   const problems: string[] = [];
   for (const { path } of files) {
     try {
-      return { path, checkpoint: readCheckpoint(path) };
+      return { path, checkpoint: readCheckpoint<State>(path) };
     } catch (e) {
       if (!(e instanceof CheckpointError)) throw e;
       problems.push(e.message);
@@ -71,10 +71,10 @@ export function newestValidCheckpoint(dir: string, skipped: (e: CheckpointError)
 }
 
 /** A directory of checkpoints, or one checkpoint file: the newest valid one. */
-export function resolveCheckpoint(pathOrDir: string, skipped?: (e: CheckpointError) => void): { path: string; checkpoint: Checkpoint } {
+export function resolveCheckpoint<State = unknown>(pathOrDir: string, skipped?: (e: CheckpointError) => void): { path: string; checkpoint: Checkpoint<State> } {
   if (!existsSync(pathOrDir)) throw new Error(`checkpoint not found: ${pathOrDir}`);
-  if (pathOrDir.endsWith(CHECKPOINT_EXT)) return { path: pathOrDir, checkpoint: readCheckpoint(pathOrDir) };
-  const found = newestValidCheckpoint(pathOrDir, skipped);
+  if (pathOrDir.endsWith(CHECKPOINT_EXT)) return { path: pathOrDir, checkpoint: readCheckpoint<State>(pathOrDir) };
+  const found = newestValidCheckpoint<State>(pathOrDir, skipped);
   if (!found) throw new Error(`no checkpoint in ${pathOrDir} (files named ${checkpointName(0)}, … are written by train --checkpoint-dir)`);
   return found;
 }

@@ -1,4 +1,5 @@
-// Checkpoint files: a trainer snapshot (see Trainer.snapshot) as bytes, and back. Pure (no file access):
+// Checkpoint files: a run's state, tensors and description as bytes, and back (the trainer's snapshot,
+// src/train/state.ts, is what it holds). Pure (no file access):
 // src/io/checkpoint-dir.ts writes them atomically and finds the newest valid one.
 //
 // Layout (little-endian):
@@ -9,14 +10,14 @@
 //   bytes 24..    payload: a safetensors file. Tensors: every parameter under namedParameters()'s names
 //                 (`fc1.weight`, `efc1.0`, `last.0.weight`, …), the cumulative masks `mask.<layer>` and
 //                 the best-validation copies `best.<name>` of the task in progress. __metadata__:
-//                 `webgpu-hat.checkpoint` = JSON { state: TrainerState, meta }.
+//                 `webgpu-hat.checkpoint` = JSON { state, meta }.
 // A wrong magic, another version, a short file, a checksum mismatch or a payload that does not parse is
 // a CheckpointError naming the file and what is wrong; nothing of it is loaded.
 import { crc32 } from './crc32.ts';
 import { decodeSafetensors, encodeSafetensors, f32, type NamedArray } from './safetensors.ts';
-import type { TrainerSnapshot, TrainerState } from '../train/trainer.ts';
-import type { ContinualNetwork } from '../nn/model.ts';
-import { tensor } from '../tensor.ts';
+
+/** Tensors on the CPU by name: what a checkpoint holds. */
+export type NamedTensors = Map<string, { shape: number[]; data: Float32Array }>;
 
 export const CHECKPOINT_MAGIC = 'WGHATCKP';
 export const CHECKPOINT_VERSION = 1;
@@ -37,7 +38,10 @@ export interface CheckpointMeta {
   createdAt: string;
 }
 
-export interface Checkpoint extends TrainerSnapshot {
+/** A run's state (JSON, as the trainer defines it), its tensors, and what run it was. */
+export interface Checkpoint<State = unknown> {
+  state: State;
+  tensors: NamedTensors;
   meta: CheckpointMeta;
 }
 
@@ -50,13 +54,7 @@ export class CheckpointError extends Error {
   }
 }
 
-/** Where a snapshot stands, in words. */
-export function positionLabel(state: TrainerState): string {
-  if (!state.inTask) return state.task === 0 ? 'start' : `after task ${state.task}`;
-  return `task ${state.task + 1} epoch ${state.inTask.epoch}`;
-}
-
-export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+export function encodeCheckpoint(c: Checkpoint<unknown>): Uint8Array {
   const tensors: [string, NamedArray][] = [...c.tensors].map(([name, t]) => [name, f32(t.shape, t.data)]);
   // JSON has no NaN or ±Infinity (an epoch without a loss readback reports NaN): tag them.
   const json = JSON.stringify({ state: c.state, meta: c.meta }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v));
@@ -72,7 +70,8 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   return out;
 }
 
-export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Checkpoint {
+/** The checkpoint in `bytes`; its state is returned as written (the caller knows its shape). */
+export function decodeCheckpoint<State = unknown>(bytes: Uint8Array, source = 'checkpoint'): Checkpoint<State> {
   if (bytes.length < PREFIX_BYTES) {
     const magicSoFar = new TextDecoder().decode(bytes.subarray(0, Math.min(8, bytes.length)));
     if (CHECKPOINT_MAGIC.startsWith(magicSoFar) || bytes.length === 0) throw new CheckpointError(source, 'truncated', `${bytes.length} bytes, shorter than the ${PREFIX_BYTES}-byte prefix`);
@@ -90,7 +89,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
   const payload = bytes.subarray(PREFIX_BYTES);
   const expected = view.getUint32(12, true), actual = crc32(payload);
   if (expected !== actual) throw new CheckpointError(source, 'corrupted', `CRC-32 of the payload is ${hex(actual)}, the header says ${hex(expected)}`);
-  let parsed: { state: TrainerState; meta: CheckpointMeta };
+  let parsed: { state: State; meta: CheckpointMeta };
   let file;
   try {
     file = decodeSafetensors(payload, source);
@@ -100,7 +99,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
   } catch (e) {
     throw new CheckpointError(source, 'corrupted', (e as Error).message);
   }
-  const tensors: TrainerSnapshot['tensors'] = new Map();
+  const tensors: NamedTensors = new Map();
   for (const [name, t] of file.tensors) {
     if (t.dtype !== 'F32') throw new CheckpointError(source, 'corrupted', `tensor ${name} is ${t.dtype}, checkpoints hold F32`);
     tensors.set(name, { shape: t.shape, data: t.data as Float32Array });
@@ -110,37 +109,4 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
 
 function hex(x: number): string {
   return '0x' + x.toString(16).padStart(8, '0');
-}
-
-/** Every parameter of a network and its cumulative masks (`mask.<layer>`), read back to the CPU. */
-export async function readNetworkTensors(net: ContinualNetwork): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
-  const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [name, p] of net.namedParameters()) out.set(name, { shape: [...p.shape], data: await p.float32('export') });
-  for (const l of net.layers) if (l.prevMask) out.set(`mask.${l.name}`, { shape: [l.units], data: await l.prevMask.float32('export') });
-  return out;
-}
-
-/**
- * Loads parameters and masks (our names) into a network. Every parameter must be present with its shape
- * (errors name the tensor, both shapes and `source`); masks are optional; unknown names are errors.
- */
-export function loadNetworkTensors(net: ContinualNetwork, tensors: Map<string, { shape: number[]; data: Float32Array }>, source: string): void {
-  const params = new Map(net.namedParameters());
-  const layers = new Map(net.layers.map((l) => [`mask.${l.name}`, l]));
-  for (const name of tensors.keys()) {
-    if (!params.has(name) && !layers.has(name)) throw new Error(`${source}: tensor ${name} is not in this network (it has ${[...params.keys(), ...layers.keys()].join(', ')})`);
-  }
-  for (const [name, p] of params) {
-    const t = tensors.get(name);
-    if (!t) throw new Error(`${source}: tensor ${name} is missing`);
-    if (t.shape.join() !== p.shape.join()) throw new Error(`${source}: tensor ${name} has shape [${t.shape.join(', ')}], this network needs [${p.shape.join(', ')}]`);
-  }
-  for (const [name, p] of params) net.engine.upload(p.buffer, tensors.get(name)!.data);
-  for (const [name, l] of layers) {
-    const m = tensors.get(name);
-    if (!m) continue;
-    if (m.data.length !== l.units) throw new Error(`${source}: mask ${name} has ${m.data.length} values, layer ${l.name} has ${l.units} units`);
-    l.prevMask?.dispose();
-    l.prevMask = tensor(net.engine, m.data, [l.units], 'f32', name).keep();
-  }
 }

@@ -44,3 +44,19 @@ export function widthForParameters(target: number, count: (width: number) => num
   if (lo > 1 && target - count(lo - 1) < count(lo) - target) return lo - 1;
   return lo;
 }
+
+/**
+ * Per layer, the share of the network's capacity the tasks learned so far hold: the network's own
+ * measure where it has one, else the fraction of units whose cumulative mask is over 0.5 (0 for a layer
+ * without a mask yet).
+ */
+export async function capacityUsage(net: ContinualNetwork): Promise<number[]> {
+  if (net.capacityUsage) return net.capacityUsage();
+  const out: number[] = [];
+  for (const layer of net.layers) {
+    if (!layer.prevMask) { out.push(0); continue; }
+    const m = await layer.prevMask.float32();
+    out.push(m.reduce((a, v) => a + (v > 0.5 ? 1 : 0), 0) / m.length);
+  }
+  return out;
+}

@@ -1,162 +1,28 @@
-// Trains a HatNetwork on a sequence of tasks as the reference does (docs/hat.md): per batch the annealed s,
-// the loss with c·R, conditioned and compensated gradients, clipping, plain SGD and the embedding clamp;
-// per epoch a validation-driven learning-rate schedule keeping the best parameters; per task the
-// cumulative mask update; and the accuracy matrix over all tasks learned so far.
+// The training loop, for every approach (it knows none by name): per task, epochs of steps under the
+// validation-driven learning-rate schedule, the best-validation parameters restored at the end, and the
+// accuracy matrix over every task learned so far; checkpoints at the start, after every epoch and after
+// every task. What differs between approaches comes through the Approach interface (approach.ts).
 import type { Engine } from '../runtime/engine.ts';
+import { DeviceLostError } from '../runtime/errors.ts';
 import { tensor, tidy, type Tensor } from '../tensor.ts';
 import { backward, noGrad } from '../autograd.ts';
 import { batches, type Dataset } from '../data/dataset.ts';
 import { Rng, deriveSeed } from '../data/rng.ts';
 import type { Task } from '../data/task.ts';
-import { softmaxCrossEntropy } from '../ops/loss.ts';
 import { countCorrect } from '../kernels/loss.ts';
-import { gradNorm, sgdStep } from '../kernels/optim.ts';
-import { axpy, copy, fill } from '../kernels/elementwise.ts';
+import { gradNorm } from '../kernels/optim.ts';
+import { axpy, fill } from '../kernels/elementwise.ts';
+import { softmaxCrossEntropy } from '../ops/loss.ts';
 import { add } from '../ops/elementwise.ts';
-import * as hat from '../kernels/hat.ts';
-import { DeviceLostError } from '../runtime/errors.ts';
-import { HatNetwork, type NetworkConfig } from '../nn/network.ts';
-import type { ContinualNetwork } from '../nn/model.ts';
-import { DEFAULT_CONFIG, type TrainConfig } from '../config/train-config.ts';
-export { DEFAULT_CONFIG, APPROACHES, type Approach, type TrainConfig } from '../config/train-config.ts';
-
-
-/** What a baseline approach may see and change in one training step. */
-export interface StepContext {
-  trainer: Trainer;
-  /** The task being learned. */
-  task: number;
-  /** The head this batch is scored on (the task itself, except for joint training). */
-  head: number;
-  x: Tensor;
-  labels: Tensor;
-  logits: Tensor;
-  /** The penultimate activations (the heads' input). */
-  features: Tensor;
-}
-
-/** One training batch and the head it belongs to. */
-export interface HeadBatch {
-  images: Float32Array;
-  labels: Int32Array;
-  size: number;
-  head: number;
-  data: Dataset;
-}
-
-/**
- * How a baseline approach differs from plain SGD (src/continual/approaches.ts implements them). The
- * trainer keeps the loop, the lr schedule, best-parameter restore and evaluation; every hook is optional.
- */
-export interface ApproachHooks {
-  /** The network this approach trains (PathNet's modules, progressive columns); default: a HatNetwork. */
-  createNetwork?(engine: Engine, config: NetworkConfig): ContinualNetwork;
-  /**
-   * Trains task t in place of the trainer's epoch loop (PathNet's path search), with
-   * Trainer.trainEpochAt and Trainer.evaluate; leaves the parameters to keep in place.
-   */
-  trainTask?(trainer: Trainer, t: number, progress: Progress): Promise<{ epochs: EpochReport[]; ms: number; samples: number }>;
-  /** Before task t is trained (snapshots of the previous model, a re-initialisation for joint). */
-  beforeTask?(trainer: Trainer, t: number): Promise<void>;
-  /** A loss term added to the cross-entropy on the tape (EWC/IMM penalties, LwF, LFL); a [1] tensor. */
-  extraLoss?(ctx: StepContext): Tensor | null;
-  /** After backward, before clipping and the step (SGD-F drops the shared layers' gradients). */
-  afterBackward?(ctx: StepContext): void;
-  /** Added to task t's validation loss, as the reference's eval adds the penalty. */
-  validationPenalty?(trainer: Trainer, t: number): Promise<number>;
-  /** The batches of one epoch of task t (joint: every task ≤ t); default: task t's training set. */
-  epochBatches?(trainer: Trainer, t: number, rng: Rng): Iterable<HeadBatch>;
-  /** Task t's validation loss and accuracy (joint: over every task ≤ t); default: task t's. */
-  validate?(trainer: Trainer, t: number): Promise<{ loss: number; accuracy: number }>;
-  /** After task t's best parameters are restored, before evaluation (Fisher, merges, snapshots). */
-  afterTask?(trainer: Trainer, t: number): Promise<void>;
-  /** The approach's own state for a checkpoint (Fisher, anchors, the old model, best paths). */
-  saveState?(trainer: Trainer): ApproachState;
-  /**
-   * Loads what saveState wrote, when a run resumes at `task` (in progress when `inTask`, else about to
-   * start: beforeTask runs after this).
-   */
-  loadState?(trainer: Trainer, state: SavedApproachState, at: { task: number; inTask: boolean }): void;
-  dispose?(): void;
-}
-
-/** An approach's checkpointed state: JSON, and tensors (read back and stored as `approach.<name>`). */
-export interface ApproachState {
-  json: unknown;
-  tensors: Map<string, Tensor>;
-}
-
-/** ApproachState as a checkpoint gives it back: the tensors' values on the CPU. */
-export interface SavedApproachState {
-  json: unknown;
-  tensors: Map<string, { shape: number[]; data: Float32Array }>;
-}
-
-
-export interface EpochReport {
-  task: number;
-  epoch: number;
-  epochs: number;
-  trainLoss: number;
-  validLoss: number;
-  validAccuracy: number;
-  lr: number;
-  samplesPerSecond: number;
-  improved: boolean;
-  s: number;
-}
-
-export interface Progress {
-  taskStart?(task: number, t: Task): void;
-  batch?(task: number, epoch: number, done: number, total: number, s: number, loss: number | null): void;
-  epoch?(r: EpochReport): void;
-  taskEnd?(task: number, accuracies: number[], maskUsage: number[]): void;
-}
-
-/** The loss (or a parameter about to be checkpointed) is NaN or ±Inf: training stops here. */
-export class NonFiniteLossError extends Error {
-  constructor(readonly task: number, readonly taskName: string, readonly step: number, readonly epoch: number, detail: string) {
-    super(`${detail} at step ${step} (task ${task + 1} "${taskName}", epoch ${epoch + 1}); lower --lr`);
-    this.name = 'NonFiniteLossError';
-  }
-}
-
-/** Where a task stands between epochs: enough to continue it exactly. */
-export interface TaskState {
-  /** The next epoch to run. */
-  epoch: number;
-  lr: number;
-  patience: number;
-  /** Best validation loss so far (null: none yet, i.e. Infinity). */
-  bestLoss: number | null;
-  /** The lr fell below lrMin: no more epochs for this task. */
-  stopped: boolean;
-  reports: EpochReport[];
-  ms: number;
-  samples: number;
-}
-
-/**
- * Everything a run needs to continue exactly (docs/hat.md's procedure is deterministic for a seed and
- * adapter): the position, the step counter that seeds dropout, the draws taken from the shuffling RNG,
- * the task in progress, the results so far; and (in `tensors`) every parameter, every cumulative mask
- * (`mask.<layer>`) and the best-validation copies of the task in progress (`best.<name>`).
- */
-export interface TrainerState {
-  /** The task in progress, or the next one to start when `inTask` is null (= tasks.length: all done). */
-  task: number;
-  step: number;
-  rngDraws: number;
-  inTask: TaskState | null;
-  /** The approach's JSON state (ApproachHooks.saveState); its tensors are `approach.<name>`. */
-  approach?: unknown;
-  results: { accuracy: number[][]; maskUsage: number[][]; epochs: EpochReport[]; trainMs: number; trainedSamples: number };
-}
-
-export interface TrainerSnapshot {
-  state: TrainerState;
-  tensors: Map<string, { shape: number[]; data: Float32Array }>;
-}
+import type { NetworkConfig } from '../nn/network.ts';
+import { capacityUsage, type ContinualNetwork } from '../nn/model.ts';
+import type { TrainConfig } from '../config/train-config.ts';
+import type { Approach, BatchPosition, HeadBatch, SavedApproachState, StepContext, TrainingRun } from './approach.ts';
+import { SGD, type GradientEntry } from './optimizer.ts';
+import { LrSchedule } from './schedule.ts';
+import { ParameterSnapshot } from './best-parameters.ts';
+import { NonFiniteLossError } from './errors.ts';
+import type { EpochReport, Progress, TaskState, TaskTraining, TrainerSnapshot, TrainerState, TrainResult } from './state.ts';
 
 export interface RunOptions {
   /** Called with a snapshot at the start, after every epoch and after every task (await it to write it). */
@@ -165,43 +31,30 @@ export interface RunOptions {
   resume?: TrainerSnapshot;
 }
 
-export interface TrainResult {
-  accuracy: number[][];
-  maskUsage: number[][];
-  epochs: EpochReport[];
-  trainSeconds: number;
-  samplesPerSecond: number;
-  trainedSamples: number;
-}
+/** Seeds the RNG that shuffles each epoch's batches (with the run's seed). */
+const SHUFFLE_SEED = 0xbad5eed;
 
-
-/** Task embeddings are named e<layer>.<task> (namedParameters). */
-function isEmbedding(name: string): boolean {
-  return /^e[^.]+\.\d+$/.test(name);
-}
-
-export class Trainer {
+export class Trainer implements TrainingRun {
   readonly net: ContinualNetwork;
+  private readonly optimizer: SGD;
   private step = 0;
   private rng: Rng;
   /** Values drawn from `rng` so far (one per epoch): its state, replayable from the seed. */
   private rngDraws = 0;
   private lostInfo: GPUDeviceLostInfo | null = null;
 
-  constructor(readonly engine: Engine, readonly tasks: Task[], readonly config: TrainConfig, readonly hooks: ApproachHooks = {}) {
+  constructor(readonly engine: Engine, readonly tasks: Task[], readonly config: TrainConfig, readonly approach: Approach) {
     const first = tasks[0]!;
-    if (config.approach === 'hat' && config.net === 'alexnet' && (first.inputShape[1] < 32 || first.inputShape[2] < 32)) {
-      throw new Error(`--net alexnet needs 32×32 inputs (pad MNIST with padTo 32); task ${first.name} is ${first.inputShape.join('×')}`);
-    }
     for (const t of tasks) {
       if (t.inputShape.join() !== first.inputShape.join()) throw new Error(`task ${t.name} has input ${t.inputShape.join('×')}, task ${first.name} ${first.inputShape.join('×')}: one network needs one input shape`);
     }
     const netConfig: NetworkConfig = {
       kind: config.net, inputShape: first.inputShape, classesPerTask: tasks.map((t) => t.nClasses),
-      hidden: config.hidden, gated: config.approach === 'hat', seed: config.seed,
+      hidden: config.hidden, gated: false, seed: config.seed,
     };
-    this.net = hooks.createNetwork?.(engine, netConfig) ?? new HatNetwork(engine, netConfig);
-    this.rng = new Rng(deriveSeed(config.seed, 0xbad5eed));
+    this.net = approach.createNetwork(engine, netConfig);
+    this.optimizer = new SGD(engine, [], { lr: config.lr, clipNorm: config.clipNorm });
+    this.rng = new Rng(deriveSeed(config.seed, SHUFFLE_SEED));
     engine.device.lost.then((info) => { this.lostInfo = info; }, () => {});
   }
 
@@ -210,8 +63,9 @@ export class Trainer {
     return this.step;
   }
 
-  get isHat(): boolean {
-    return this.config.approach === 'hat';
+  /** The gate scale of a training batch at `at`, or of evaluation (null). */
+  private gateScale(at: BatchPosition | null): number {
+    return this.approach.gateScale?.(at) ?? 1;
   }
 
   async run(progress: Progress = {}, opts: RunOptions = {}): Promise<TrainResult> {
@@ -225,28 +79,46 @@ export class Trainer {
     for (let t = first; t < this.tasks.length; t++) {
       progress.taskStart?.(t, this.tasks[t]!);
       const inTask = t === first && resume?.state.inTask ? resume.state.inTask : undefined;
-      if (inTask && this.hooks.trainTask) throw new Error(`${this.config.approach} trains a task in its own loop, which checkpoints only between tasks: this checkpoint is in the middle of task ${t + 1}`);
-      if (!inTask) await this.hooks.beforeTask?.(this, t);
-      const r = !inTask && this.hooks.trainTask ? await this.hooks.trainTask(this, t, progress) : await this.trainTask(t, progress, {
-        resume: inTask ? { state: inTask, best: resume!.tensors } : undefined,
-        onEpoch: opts.checkpoint ? async (state, best) => {
-          await opts.checkpoint!(await this.snapshot({ task: t, step: this.step, rngDraws: this.rngDraws, inTask: state, results }, best));
-        } : undefined,
-      });
+      if (inTask && this.approach.trainTask) throw new Error(`${this.approach.name} trains a task in its own loop, which checkpoints only between tasks: this checkpoint is in the middle of task ${t + 1}`);
+      if (!inTask) await this.approach.beforeTask?.(this, t);
+      const r = !inTask && this.approach.trainTask
+        ? await this.prepared(t, () => this.approach.trainTask!(this, t, progress))
+        : await this.trainTask(t, progress, {
+          resume: inTask ? { state: inTask, best: resume!.tensors } : undefined,
+          onEpoch: opts.checkpoint ? async (state, best) => {
+            await opts.checkpoint!(await this.snapshot({ task: t, step: this.step, rngDraws: this.rngDraws, inTask: state, results }, best));
+          } : undefined,
+        });
       results.epochs.push(...r.epochs);
       results.trainMs += r.ms;
       results.trainedSamples += r.samples;
-      await this.hooks.afterTask?.(this, t);
-      if (this.isHat) await this.updateMasks(t);
+      await this.finishTask(t);
       const row: number[] = [];
       for (let u = 0; u <= t; u++) row.push((await this.guard(t, this.evaluate(u, this.tasks[u]!.test))).accuracy);
       results.accuracy.push(row);
-      results.maskUsage.push(await this.maskUsage());
+      results.maskUsage.push(await this.capacityUsage());
       progress.taskEnd?.(t, row, results.maskUsage[t]!);
       await opts.checkpoint?.(await this.snapshot({ task: t + 1, step: this.step, rngDraws: this.rngDraws, inTask: null, results }));
     }
     const { accuracy, maskUsage, epochs, trainMs, trainedSamples } = results;
     return { accuracy, maskUsage, epochs, trainSeconds: trainMs / 1000, samplesPerSecond: trainedSamples / (trainMs / 1000), trainedSamples };
+  }
+
+  /** Runs `train` after the approach has prepared task t (fresh or resumed). */
+  private async prepared<T>(t: number, train: () => Promise<T>): Promise<T> {
+    await this.guard(t, this.approach.prepareTask?.(this, t) ?? Promise.resolve());
+    return train();
+  }
+
+  /** The approach's work after task t (HAT: the cumulative masks; EWC: the Fisher), submitted. */
+  async finishTask(t: number): Promise<void> {
+    await this.approach.afterTask?.(this, t);
+    await this.engine.submit();
+  }
+
+  /** Per layer, the share of the network's capacity the tasks learned so far hold. */
+  capacityUsage(): Promise<number[]> {
+    return capacityUsage(this.net);
   }
 
   /** Names of every parameter (namedParameters()), by tensor. */
@@ -255,10 +127,11 @@ export class Trainer {
   }
 
   /**
-   * Reads back everything a checkpoint needs (parameters, masks, and `best` as `best.<name>` for the
-   * task in progress). Refuses a non-finite value: a checkpoint is always one to continue from.
+   * Reads back everything a checkpoint needs (parameters, masks, the approach's tensors, and `best` as
+   * `best.<name>` for the task in progress). Refuses a non-finite value: a checkpoint is always one to
+   * continue from.
    */
-  async snapshot(state: TrainerState, best: Tensor[] = []): Promise<TrainerSnapshot> {
+  async snapshot(state: TrainerState, best: readonly Tensor[] = []): Promise<TrainerSnapshot> {
     const tensors: TrainerSnapshot['tensors'] = new Map();
     const names = this.parameterNames();
     const add = async (name: string, t: Tensor) => {
@@ -273,7 +146,7 @@ export class Trainer {
     };
     for (const [name, p] of this.net.namedParameters()) await add(name, p);
     for (const l of this.net.layers) if (l.prevMask) await add(`mask.${l.name}`, l.prevMask);
-    const approach = this.hooks.saveState?.(this);
+    const approach = this.approach.saveState?.(this);
     for (const [name, t] of approach?.tensors ?? []) await add(`approach.${name}`, t);
     if (best.length) {
       const params = this.net.taskParameters(state.task);
@@ -282,7 +155,7 @@ export class Trainer {
     return { state: structuredClone({ ...state, step: this.step, rngDraws: this.rngDraws, ...(approach ? { approach: approach.json } : {}) }), tensors };
   }
 
-  /** Loads a snapshot's parameters, masks, step counter and RNG position into this trainer. */
+  /** Loads a snapshot's parameters, masks, approach state, step counter and RNG position. */
   restore(snapshot: TrainerSnapshot): void {
     const get = (name: string, shape: readonly number[]) => {
       const t = snapshot.tensors.get(name);
@@ -296,13 +169,13 @@ export class Trainer {
       l.prevMask?.dispose();
       l.prevMask = m ? tensor(this.engine, get(`mask.${l.name}`, [l.units]), [l.units], 'f32', `mask.${l.name}`).keep() : null;
     }
-    if (this.hooks.loadState) {
+    if (this.approach.loadState) {
       const tensors: SavedApproachState['tensors'] = new Map();
       for (const [name, t] of snapshot.tensors) if (name.startsWith('approach.')) tensors.set(name.slice('approach.'.length), t);
-      this.hooks.loadState(this, { json: snapshot.state.approach ?? null, tensors }, { task: snapshot.state.task, inTask: snapshot.state.inTask !== null });
+      this.approach.loadState(this, { json: snapshot.state.approach ?? null, tensors }, { task: snapshot.state.task, inTask: snapshot.state.inTask !== null });
     }
     this.step = snapshot.state.step;
-    this.rng = new Rng(deriveSeed(this.config.seed, 0xbad5eed));
+    this.rng = new Rng(deriveSeed(this.config.seed, SHUFFLE_SEED));
     for (let i = 0; i < snapshot.state.rngDraws; i++) this.rng.nextU32();
     this.rngDraws = snapshot.state.rngDraws;
   }
@@ -327,34 +200,35 @@ export class Trainer {
   }
 
   /**
-   * One task: epochs with the validation-driven lr schedule; the best-validation parameters are restored.
-   * `opts.resume` continues a task from a checkpoint (its state and the `best.<name>` copies);
-   * `opts.onEpoch` sees the state and the best copies after every epoch (for checkpoints).
+   * One task through the loop: the approach prepares it, then epochs under the lr schedule; the
+   * best-validation parameters are restored. `opts.resume` continues a task from a checkpoint (its state
+   * and the `best.<name>` copies); `opts.onEpoch` sees the state and the best copies after every epoch.
    */
   async trainTask(t: number, progress: Progress = {}, opts: {
     resume?: { state: TaskState; best: TrainerSnapshot['tensors'] };
-    onEpoch?: (state: TaskState, best: Tensor[]) => Promise<void>;
-  } = {}): Promise<{ epochs: EpochReport[]; ms: number; samples: number }> {
+    onEpoch?: (state: TaskState, best: readonly Tensor[]) => Promise<void>;
+  } = {}): Promise<TaskTraining> {
+    return this.prepared(t, () => this.epochs(t, progress, opts));
+  }
+
+  private async epochs(t: number, progress: Progress, opts: Parameters<Trainer['trainTask']>[2] & {}): Promise<TaskTraining> {
     const cfg = this.config;
     const task = this.tasks[t]!;
     const params = this.net.taskParameters(t);
-    const regDenominator = this.isHat ? await this.guard(t, this.regularizerDenominator()) : 1;
     const r = opts.resume?.state;
-    let lr = r ? r.lr : cfg.lr, patience = r ? r.patience : cfg.patience, bestLoss = r?.bestLoss ?? Infinity;
-    let stopped = r?.stopped ?? false;
+    const schedule = new LrSchedule(cfg, r);
     const names = this.parameterNames();
-    let best = params.map((p) => {
-      const saved = opts.resume?.best.get(`best.${names.get(p)}`);
-      if (opts.resume && !saved) throw new Error(`checkpoint has no best.${names.get(p)} for the task in progress`);
-      return (saved ? tensor(this.engine, saved.data, p.shape, 'f32', `best ${p.label}`) : copy(p, `best ${p.label}`)).keep();
+    const saved = opts.resume && params.map((p) => {
+      const copy = opts.resume!.best.get(`best.${names.get(p)}`);
+      if (!copy) throw new Error(`checkpoint has no best.${names.get(p)} for the task in progress`);
+      return copy.data;
     });
+    const best = new ParameterSnapshot(this.engine, params, saved || undefined);
     const reports: EpochReport[] = r ? structuredClone(r.reports) : [];
     let ms = r?.ms ?? 0, samples = r?.samples ?? 0;
     try {
-      for (let epoch = r?.epoch ?? 0; epoch < cfg.epochs && !stopped; epoch++) {
-        const t0 = performance.now();
-        const trainLoss = await this.trainEpoch(t, task.train, lr, regDenominator, (done, total, s, loss) => progress.batch?.(t, epoch, done, total, s, loss), epoch);
-        const epochMs = performance.now() - t0;
+      for (let epoch = r?.epoch ?? 0; epoch < cfg.epochs && !schedule.stopped; epoch++) {
+        const { trainLoss, ms: epochMs } = await this.trainEpoch(t, schedule.lr, epoch, progress);
         ms += epochMs;
         samples += task.train.n;
         // ReLU (WGSL max) maps NaN to 0, so a blown-up weight need not show in the loss: one norm per epoch.
@@ -362,68 +236,52 @@ export class Trainer {
         const size = await this.guard(t, norm.item('parameter check'));
         norm.dispose();
         if (!Number.isFinite(size)) throw new NonFiniteLossError(t, task.name, this.step, epoch, `the parameters became non-finite (norm ${size})`);
-        const valid = await this.guard(t, this.hooks.validate ? this.hooks.validate(this, t) : this.evaluate(t, task.valid));
-        if (this.hooks.validationPenalty) valid.loss += await this.guard(t, this.hooks.validationPenalty(this, t));
+        const valid = await this.validate(t);
         if (!Number.isFinite(valid.loss)) throw new NonFiniteLossError(t, task.name, this.step, epoch, `the validation loss became ${valid.loss}`);
-        const improved = valid.loss < bestLoss;
-        if (improved) {
-          bestLoss = valid.loss;
-          for (const b of best) b.dispose();
-          best = params.map((p) => copy(p, `best ${p.label}`).keep());
-          patience = cfg.patience;
-        } else {
-          patience--;
-          if (patience <= 0) {
-            lr /= cfg.lrFactor;
-            patience = cfg.patience;
-          }
-        }
+        const improved = schedule.observe(valid.loss);
+        if (improved) best.take();
         const report: EpochReport = {
-          task: t, epoch, epochs: cfg.epochs, trainLoss, validLoss: valid.loss, validAccuracy: valid.accuracy, lr,
-          samplesPerSecond: task.train.n / (epochMs / 1000), improved, s: cfg.smax,
+          task: t, epoch, epochs: cfg.epochs, trainLoss, validLoss: valid.loss, validAccuracy: valid.accuracy, lr: schedule.lr,
+          samplesPerSecond: task.train.n / (epochMs / 1000), improved, s: this.gateScale(null),
         };
         reports.push(report);
         progress.epoch?.(report);
-        if (lr < cfg.lrMin) stopped = true;
-        await opts.onEpoch?.({ epoch: epoch + 1, lr, patience, bestLoss: Number.isFinite(bestLoss) ? bestLoss : null, stopped, reports, ms, samples }, best);
+        await opts.onEpoch?.({ epoch: epoch + 1, ...schedule.state, reports, ms, samples }, best.tensors);
       }
-      // Restore the parameters of the best validation loss.
-      params.forEach((p, i) => this.engine.copy(best[i]!.buffer, p.buffer, p.bytes, `restore ${p.label}`));
+      best.restore();
       await this.guard(t, this.engine.submit());
     } finally {
-      for (const b of best) b.dispose();
+      best.dispose();
     }
     return { epochs: reports, ms, samples };
   }
 
-  /**
-   * One epoch of task t at learning rate lr (for approaches with their own task loop, ApproachHooks
-   * .trainTask): returns the mean training loss read back and the epoch's milliseconds.
-   */
-  async trainEpochAt(t: number, lr: number, epoch: number, progress: Progress = {}): Promise<{ trainLoss: number; ms: number }> {
-    // HAT's regulariser needs its per-task denominator, which only the trainer's own loop computes.
-    if (this.isHat) throw new Error('trainEpochAt: HAT trains through Trainer.trainTask');
-    const t0 = performance.now();
-    const trainLoss = await this.trainEpoch(t, this.tasks[t]!.train, lr, 1, (done, total, s, loss) => progress.batch?.(t, epoch, done, total, s, loss), epoch);
-    return { trainLoss, ms: performance.now() - t0 };
+  /** Task t's validation loss (with the approach's penalty) and accuracy. */
+  async validate(t: number): Promise<{ loss: number; accuracy: number }> {
+    const valid = await this.guard(t, this.approach.validate ? this.approach.validate(this, t) : this.evaluate(t, this.tasks[t]!.valid));
+    if (this.approach.validationPenalty) valid.loss += await this.guard(t, this.approach.validationPenalty(this, t));
+    return valid;
   }
 
-  private async trainEpoch(t: number, data: Dataset, lr: number, regDenominator: number, onBatch: (done: number, total: number, s: number, loss: number | null) => void, epoch = 0): Promise<number> {
+  /** One epoch of task t at learning rate lr: the mean training loss read back, and the epoch's milliseconds. */
+  async trainEpoch(t: number, lr: number, epoch: number, progress: Progress = {}): Promise<{ trainLoss: number; ms: number }> {
+    const t0 = performance.now();
     const cfg = this.config;
+    const data = this.tasks[t]!.train;
     let lossSum = 0, lossCount = 0, start = 0;
     const epochRng = this.rng.fork();
     this.rngDraws++;
-    const source: Iterable<HeadBatch> = this.hooks.epochBatches
-      ? this.hooks.epochBatches(this, t, epochRng)
+    const source: Iterable<HeadBatch> = this.approach.epochBatches
+      ? this.approach.epochBatches(this, t, epochRng)
       : (function* () { for (const b of batches(data, cfg.batch, epochRng)) yield { images: b.images, labels: b.labels, size: b.size, head: t, data }; })();
     let total = data.n; // grows past the task's own set when an approach trains on more (joint)
     for (const batch of source) {
       this.assertDevice(t);
       total = Math.max(total, start + batch.size);
-      const s = hat.annealS(start, total, cfg.smax);
+      const at = { start, total };
+      const s = this.gateScale(at);
       const readLoss = this.step % cfg.logEvery === 0;
-      const lossTensor = tidy(() => this.recordTrainStep(t, batch.images, batch.labels, batch.size, batch.data, s, lr, regDenominator, readLoss, batch.head));
-      this.step++;
+      const lossTensor = tidy(() => this.recordTrainStep(t, batch, at, lr, readLoss));
       start += batch.size;
       if (lossTensor) {
         const loss = await this.guard(t, lossTensor.item('train step'));
@@ -431,85 +289,54 @@ export class Trainer {
         if (!Number.isFinite(loss)) throw new NonFiniteLossError(t, this.tasks[t]?.name ?? `${t}`, this.step, epoch, `the training loss became ${loss} (s = ${s.toFixed(3)})`);
         lossSum += loss;
         lossCount++;
-        onBatch(start, total, s, loss);
+        progress.batch?.(t, epoch, start, total, s, loss);
       } else {
         await this.guard(t, this.engine.submit());
-        onBatch(start, total, s, null);
+        progress.batch?.(t, epoch, start, total, s, null);
       }
     }
-    return lossCount ? lossSum / lossCount : NaN;
+    return { trainLoss: lossCount ? lossSum / lossCount : NaN, ms: performance.now() - t0 };
   }
 
   /**
-   * Records one training step on a batch (call inside tidy(); nothing is submitted or read back); returns
-   * the loss (CE + c·R) tensor when asked to, for readback. Public for benchmarks of whole steps.
+   * Records one training step of task t on a batch at position `at` of its epoch (call inside tidy();
+   * nothing is submitted or read back): forward, loss with the approach's terms, backward, the approach's
+   * gradient transforms, the clipped SGD step. Returns the loss to log when asked (else null). Public for
+   * benchmarks of whole steps.
    */
-  recordTrainStep(t: number, images: Float32Array, labels: Int32Array, size: number, data: Dataset, s: number, lr: number, regDenominator: number, wantLoss: boolean, head = t): Tensor | null {
-    const cfg = this.config;
-    const x = tensor(this.engine, images, [size, data.channels, data.height, data.width], 'f32', 'batch images');
-    const y = tensor(this.engine, labels, [size], 'i32', 'batch labels');
-    const { logits, features } = this.net.forwardWithFeatures(x, { task: head, s, training: true, step: this.step, fused: cfg.fused });
-    const ce = softmaxCrossEntropy(logits, y);
-    const ctx: StepContext = { trainer: this, task: t, head, x, labels: y, logits, features };
-    const extra = this.hooks.extraLoss?.(ctx) ?? null;
-    const loss = extra ? add(ce, extra) : ce;
+  recordTrainStep(t: number, batch: HeadBatch, at: BatchPosition, lr: number, wantLoss: boolean): Tensor | null {
+    const { data } = batch;
+    const s = this.gateScale(at);
+    const x = tensor(this.engine, batch.images, [batch.size, data.channels, data.height, data.width], 'f32', 'batch images');
+    const y = tensor(this.engine, batch.labels, [batch.size], 'i32', 'batch labels');
+    const { logits, features } = this.net.forwardWithFeatures(x, { task: batch.head, s, training: true, step: this.step, fused: this.config.fused });
+    const crossEntropy = softmaxCrossEntropy(logits, y);
+    const ctx: StepContext = { run: this, task: t, head: batch.head, s, x, labels: y, logits, features, crossEntropy };
+    const extra = this.approach.lossTerms?.(ctx) ?? null;
+    const loss = extra ? add(crossEntropy, extra) : crossEntropy;
     backward(loss);
-    this.hooks.afterBackward?.(ctx);
-    // Every weight, bias and head that received a gradient (embeddings are HAT's, below).
-    const regular = this.net.namedParameters().filter(([name, p]) => p.grad && !isEmbedding(name)).map(([, p]) => p);
-    // Embedding gradients: the regulariser's gradient and the compensation (docs/hat.md, backward step 3).
-    const embeddingGrads: [Tensor, Tensor][] = [];
-    if (this.isHat) {
-      for (const layer of this.net.layers) {
-        const e = layer.embeddings[t]!;
-        const raw = e.grad ?? fill(this.engine, e.shape, 0);
-        const o = { s, smax: cfg.smax, c: cfg.c, regDenominator };
-        const g = cfg.fused ? hat.hatEmbeddingGrad(e, raw, layer.prevMask, o) : hat.hatEmbeddingGradUnfused(e, raw, layer.prevMask, o);
-        embeddingGrads.push([e, g]);
-      }
-    }
-    const grads = [...regular.map((p) => p.grad!), ...embeddingGrads.map(([, g]) => g)];
-    const norm = gradNorm(this.engine, grads);
-    for (const p of regular) sgdStep(p, p.grad!, lr, { norm, maxNorm: cfg.clipNorm });
-    if (embeddingGrads.length) {
-      const clip = { norm, maxNorm: cfg.clipNorm };
-      for (const [e, g] of embeddingGrads) {
-        if (cfg.fused) hat.hatEmbeddingStep(e, g, lr, clip, cfg.embeddingClamp);
-        else hat.hatEmbeddingStepUnfused(e, g, lr, clip, cfg.embeddingClamp);
-      }
-    }
+    let entries: GradientEntry[] = this.net.namedParameters().filter(([, p]) => p.grad).map(([, p]) => ({ param: p, grad: p.grad! }));
+    if (this.approach.transformGradients) entries = this.approach.transformGradients(ctx, entries);
+    this.optimizer.lr = lr;
+    this.optimizer.apply(entries);
     for (const [, p] of this.net.namedParameters()) { p.grad?.dispose(); p.grad = null; }
+    this.step++;
     if (!wantLoss) return null;
-    if (!this.isHat) return loss.keep();
-    const r = this.regularizer(t, s);
-    axpy(r, ce, 1, cfg.c); // r = c·R + CE
-    return r.keep();
+    return (this.approach.loggedLoss ? this.approach.loggedLoss(ctx, loss) : loss).keep();
   }
 
-  private regularizer(t: number, s: number): Tensor {
-    const layers = this.net.layers.map((l) => ({ embedding: l.embeddings[t]!, prev: l.prevMask }));
-    return this.config.fused ? hat.hatRegularizer(layers, s) : hat.hatRegularizerUnfused(layers, s);
-  }
-
-  /** Σ_l Σ_i (1 − a^{<t}_i), or the unit count before the first mask: R's fixed denominator for a task. */
-  async regularizerDenominator(): Promise<number> {
-    const prevs: (Float32Array | null)[] = [];
-    for (const l of this.net.layers) prevs.push(l.prevMask ? await l.prevMask.float32() : null);
-    return hat.hatRegDenominator(prevs, this.net.layers.map((l) => l.units));
-  }
-
-  /** Loss (CE + c·R at smax for HAT, as the reference's validation) and accuracy of head t, no dropout. */
+  /** Mean cross-entropy and accuracy of head t on `data` at the evaluation gate scale, no dropout. */
   async evaluate(t: number, data: Dataset): Promise<{ loss: number; accuracy: number }> {
-    const cfg = this.config;
     // Sums over the whole set stay on the GPU; two numbers come back at the end.
     const lossSum = fill(this.engine, [1], 0, 'f32');
     const correct = fill(this.engine, [1], 0, 'f32');
+    const s = this.gateScale(null);
     noGrad(() => {
       for (const batch of batches(data, 256)) {
         tidy(() => {
           const x = tensor(this.engine, batch.images, [batch.size, data.channels, data.height, data.width], 'f32', 'eval images');
           const y = tensor(this.engine, batch.labels, [batch.size], 'i32', 'eval labels');
-          const logits = this.net.forward(x, { task: t, s: cfg.smax, training: false, step: 0, fused: cfg.fused });
+          const logits = this.net.forward(x, { task: t, s, training: false, step: 0, fused: this.config.fused });
           const ce = softmaxCrossEntropy(logits, y);
           axpy(lossSum, ce, batch.size, 1);
           countCorrect(logits, y, correct);
@@ -520,39 +347,12 @@ export class Trainer {
     const [right] = await correct.float32('eval');
     correct.dispose();
     lossSum.dispose();
-    let loss = sum! / data.n;
-    if (this.isHat) {
-      const r = noGrad(() => this.regularizer(t, cfg.smax));
-      loss += cfg.c * (await r.item());
-      r.dispose();
-    }
-    return { loss, accuracy: right! / data.n };
-  }
-
-  /** a^{≤t} = max(a^{<t}, sigmoid(smax·e_t)) per gated layer (docs/hat.md: after each task). */
-  async updateMasks(t: number): Promise<void> {
-    for (const layer of this.net.layers) {
-      if (!layer.prevMask) layer.prevMask = fill(this.engine, [layer.units], 0).keep();
-      if (this.config.fused) hat.hatMaskUpdate(layer.prevMask, layer.embeddings[t]!, this.config.smax);
-      else hat.hatMaskUpdateUnfused(layer.prevMask, layer.embeddings[t]!, this.config.smax);
-    }
-    await this.engine.submit();
-  }
-
-  /** Per gated layer, the fraction of units whose cumulative mask is over 0.5. */
-  async maskUsage(): Promise<number[]> {
-    if (this.net.capacityUsage) return this.net.capacityUsage();
-    const out: number[] = [];
-    for (const layer of this.net.layers) {
-      if (!layer.prevMask) { out.push(0); continue; }
-      const m = await layer.prevMask.float32();
-      out.push(m.reduce((a, v) => a + (v > 0.5 ? 1 : 0), 0) / m.length);
-    }
-    return out;
+    return { loss: sum! / data.n, accuracy: right! / data.n };
   }
 
   dispose(): void {
-    this.hooks.dispose?.();
+    this.approach.dispose?.();
+    this.optimizer.dispose();
     this.net.dispose();
   }
 }

@@ -6,8 +6,9 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { getEngine } from '../helpers.ts';
 import { Trainer } from '../../src/train/trainer.ts';
+import { createTrainer } from '../../src/approaches/registry.ts';
 import type { HatNetwork } from '../../src/nn/network.ts';
-import { approachHooks } from '../../src/approaches/baselines.ts';
+import { createApproach } from '../../src/approaches/registry.ts';
 import { Rng } from '../../src/data/rng.ts';
 import { parseSeeds, runArgs } from '../../src/cli/compare.ts';
 import { clusterTasks, smallConfig } from '../train/fixtures.ts';
@@ -15,7 +16,7 @@ import { BIN, ROOT, tempDir, writeIdxSequence } from '../faults/_cli.ts';
 
 test('sgd-frozen: after task 1 no shared weight changes, the new head does', async () => {
   const engine = await getEngine();
-  const trainer = new Trainer(engine, clusterTasks(2), smallConfig({ approach: 'sgd-frozen', epochs: 2 }), approachHooks('sgd-frozen'));
+  const trainer = createTrainer(engine, clusterTasks(2), smallConfig({ approach: 'sgd-frozen', epochs: 2 }));
   try {
     await trainer.trainTask(0);
     const before = await Promise.all(trainer.net.sharedParameters().map((p) => p.float32()));
@@ -32,8 +33,9 @@ test('sgd-frozen: after task 1 no shared weight changes, the new head does', asy
 test('joint: an epoch of task t sees every sample of every task ≤ t once, each on its own head', async () => {
   const engine = await getEngine();
   const tasks = clusterTasks(3, 1, 100);
-  const hooks = approachHooks('joint');
-  const trainer = new Trainer(engine, tasks, smallConfig({ approach: 'joint' }), hooks);
+  const config = smallConfig({ approach: 'joint' });
+  const hooks = createApproach(config);
+  const trainer = new Trainer(engine, tasks, config, hooks);
   try {
     const seen = new Map<number, number>();
     for (const b of hooks.epochBatches!(trainer, 2, new Rng(1))) {
@@ -49,8 +51,9 @@ test('joint: an epoch of task t sees every sample of every task ≤ t once, each
 test('ewc and imm: after the first task the penalty enters the validation loss; lwf trains the old heads', async () => {
   const engine = await getEngine();
   for (const approach of ['ewc', 'imm-mean', 'lwf'] as const) {
-    const hooks = approachHooks(approach);
-    const trainer = new Trainer(engine, clusterTasks(2), smallConfig({ approach, epochs: 1 }), hooks);
+    const config = smallConfig({ approach, epochs: 1 });
+    const hooks = createApproach(config);
+    const trainer = new Trainer(engine, clusterTasks(2), config, hooks);
     try {
       await trainer.trainTask(0);
       await hooks.afterTask?.(trainer, 0);
@@ -88,8 +91,8 @@ test('compare: runs every approach and seed plus joint and random, writes the ta
 test('lfl: its network has no dropout on the penultimate activations (the reference\'s LFL network); the others do', async () => {
   const engine = await getEngine();
   const config = { kind: 'mlp' as const, inputShape: [1, 4, 4] as [number, number, number], classesPerTask: [2, 2], hidden: [8, 8], gated: false, seed: 0 };
-  const lflNet = approachHooks('lfl').createNetwork!(engine, config) as HatNetwork;
-  const sgdNet = new Trainer(engine, clusterTasks(2), smallConfig({ approach: 'sgd', hidden: [8, 8] })).net as HatNetwork;
+  const lflNet = createApproach(smallConfig({ approach: 'lfl' })).createNetwork(engine, config) as HatNetwork;
+  const sgdNet = createTrainer(engine, clusterTasks(2), smallConfig({ approach: 'sgd', hidden: [8, 8] })).net as HatNetwork;
   try {
     assert.equal(lflNet.layers.map((l) => l.dropout), [0.5, 0]);
     assert.equal(sgdNet.layers.map((l) => l.dropout), [0.5, 0.5]);

@@ -4,9 +4,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { assertClose, getEngine } from '../helpers.ts';
 import { Trainer } from '../../src/train/trainer.ts';
+import { createTrainer } from '../../src/approaches/registry.ts';
 import { referenceParameterCount, type NetworkConfig } from '../../src/nn/network.ts';
-import { approachHooks } from '../../src/approaches/baselines.ts';
-import { mutatePath, pathnetHooks, randomPath } from '../../src/approaches/pathnet.ts';
+import { mutatePath, pathnetApproach, randomPath } from '../../src/approaches/pathnet.ts';
 import { PathNetNetwork, moduleWidths } from '../../src/nn/pathnet-network.ts';
 import { Rng } from '../../src/data/rng.ts';
 import { makeDataset } from '../../src/data/dataset.ts';
@@ -31,8 +31,7 @@ function moduleNames(net: PathNetNetwork, l: number, m: number): string[] {
 test('best paths stay bit-identical, free modules restart from their initial values, old accuracies never move', async () => {
   const engine = await getEngine();
   const tasks = clusterTasks(3);
-  const hooks = approachHooks('pathnet', { generations: 2 });
-  const trainer = new Trainer(engine, tasks, smallConfig({ approach: 'pathnet', epochs: 4 }), hooks);
+  const trainer = createTrainer(engine, tasks, smallConfig({ approach: 'pathnet', epochs: 4 }), { generations: 2 });
   const net = trainer.net as PathNetNetwork;
   try {
     const initial = await moduleValues(net);
@@ -46,7 +45,7 @@ test('best paths stay bit-identical, free modules restart from their initial val
         const w = net.pathLayers[0]!.modules[free]!.weight;
         engine.upload(w.buffer, new Float32Array(w.size).fill(7));
       }
-      await hooks.beforeTask!(trainer, t);
+      await trainer.approach.beforeTask!(trainer, t);
       const now = await moduleValues(net);
       for (let l = 0; l < net.depth; l++) {
         for (let m = 0; m < net.modules; m++) {
@@ -56,7 +55,7 @@ test('best paths stay bit-identical, free modules restart from their initial val
           }
         }
       }
-      await hooks.trainTask!(trainer, t, {});
+      await trainer.approach.trainTask!(trainer, t, {});
       const path = net.bestPaths[t]!;
       assert.ok(path, `task ${t} got no best path`);
       kept = await moduleValues(net);
@@ -156,13 +155,13 @@ test('paths: N distinct modules per layer; mutation moves entries by at most 2 w
   }
   // Each entry moves with probability 1/(N·L), by a nonzero amount 4 times in 5: ≈ 400 of 6000.
   assert.ok(mutated > 250 && mutated < 550, `${mutated} entries mutated`);
-  assert.throws(() => pathnetHooks({ modules: 2, active: 3, generations: 1, paths: 2 }), /N = 3/);
-  assert.throws(() => pathnetHooks({ modules: 4, active: 2, generations: 0, paths: 2 }), /generations/);
+  assert.throws(() => pathnetApproach({ modules: 2, active: 3, generations: 1, paths: 2 }), /N = 3/);
+  assert.throws(() => pathnetApproach({ modules: 4, active: 2, generations: 0, paths: 2 }), /generations/);
 });
 
 test('end to end: trainer.run learns every task well above chance', async () => {
   const engine = await getEngine();
-  const trainer = new Trainer(engine, clusterTasks(3), smallConfig({ approach: 'pathnet', epochs: 4 }), approachHooks('pathnet', { generations: 2 }));
+  const trainer = createTrainer(engine, clusterTasks(3), smallConfig({ approach: 'pathnet', epochs: 4 }), { generations: 2 });
   try {
     const r = await trainer.run();
     const last = r.accuracy[r.accuracy.length - 1]!;
@@ -183,7 +182,7 @@ test('AlexNet smoke: two tiny 3×32×32 tasks train, and task 1 leaves task 0 un
     return makeDataset({ images, labels, n, channels: 3, height: 32, width: 32, classes: 2 });
   };
   const tasks: Task[] = [0, 1].map((t) => ({ name: `noise-${t}`, classes: [0, 1], nClasses: 2, inputShape: [3, 32, 32], train: set(32), valid: set(16), test: set(16) }));
-  const trainer = new Trainer(engine, tasks, smallConfig({ approach: 'pathnet', net: 'alexnet', epochs: 1, batch: 16 }), approachHooks('pathnet', { generations: 1 }));
+  const trainer = createTrainer(engine, tasks, smallConfig({ approach: 'pathnet', net: 'alexnet', epochs: 1, batch: 16 }), { generations: 1 });
   try {
     const r = await trainer.run();
     assert.is(r.accuracy.length, 2);

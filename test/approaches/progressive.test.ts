@@ -10,8 +10,9 @@ import { makeDataset } from '../../src/data/dataset.ts';
 import type { Task } from '../../src/data/task.ts';
 import { Rng } from '../../src/data/rng.ts';
 import { referenceParameterCount, type NetworkConfig } from '../../src/nn/network.ts';
-import { Trainer, type TrainerSnapshot } from '../../src/train/trainer.ts';
-import { approachHooks } from '../../src/approaches/baselines.ts';
+import { Trainer } from '../../src/train/trainer.ts';
+import type { TrainerSnapshot } from '../../src/train/state.ts';
+import { createTrainer } from '../../src/approaches/registry.ts';
 import { ProgressiveNetwork, progressiveParameterCount, progressiveWidth } from '../../src/nn/progressive-network.ts';
 import { clusterTasks, smallConfig } from '../train/fixtures.ts';
 
@@ -165,7 +166,7 @@ test('the whole network has the HAT network\'s parameters within 2 % (split-MNIS
 
 test('trainer run: every task well above chance, earlier columns bit-identical and their accuracies unchanged', async () => {
   const engine = await getEngine();
-  const trainer = new Trainer(engine, clusterTasks(3), smallConfig({ approach: 'progressive', epochs: 4 }), approachHooks('progressive'));
+  const trainer = createTrainer(engine, clusterTasks(3), smallConfig({ approach: 'progressive', epochs: 4 }));
   try {
     const net = trainer.net as ProgressiveNetwork;
     const columnNames = (t: number) => net.namedParameters().map(([n]) => n).filter((n) => n.startsWith(`col${t}.`) || n.startsWith(`last.${t}.`));
@@ -219,18 +220,16 @@ function imageTask(name: string, seed: number, classes = 3): Task {
 
 test('alexnet: two columns train end to end; conv laterals and the flatten pass gradients; column 0 stays fixed', async () => {
   const engine = await getEngine();
-  const trainer = new Trainer(engine, [imageTask('a', 1), imageTask('b', 2)], smallConfig({ approach: 'progressive', net: 'alexnet', epochs: 1, batch: 16 }), approachHooks('progressive'));
+  const trainer = createTrainer(engine, [imageTask('a', 1), imageTask('b', 2)], smallConfig({ approach: 'progressive', net: 'alexnet', epochs: 1, batch: 16 }));
   try {
     const net = trainer.net as ProgressiveNetwork;
     const params = new Map(net.namedParameters());
     const read = async (n: string) => Array.from(await params.get(n)!.float32());
     const watched = ['col0.c1.weight', 'col1.c1.weight', 'col1.lat.c2.alpha', 'col1.lat.c2.V0.weight', 'col1.lat.c3.U.weight', 'col1.lat.fc1.V0.weight', 'col1.lat.last.U.weight'];
     const before = new Map(await Promise.all(watched.map(async (n) => [n, await read(n)] as const)));
-    await trainer.hooks.beforeTask!(trainer, 0);
     await trainer.trainTask(0);
     const col0 = await read('col0.c1.weight');
     assert.not.equal(col0, before.get('col0.c1.weight'), 'column 0\'s first conv trained (gradients pass the flatten)');
-    await trainer.hooks.beforeTask!(trainer, 1);
     await trainer.trainTask(1);
     assert.equal(await read('col0.c1.weight'), col0, 'column 0 changed while task 1 trained');
     for (const n of watched.slice(1)) assert.not.equal(await read(n), before.get(n), `${n} did not train`);

@@ -5,9 +5,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getEngine } from '../helpers.ts';
-import { Trainer, type Approach } from '../../src/train/trainer.ts';
-import { approachHooks } from '../../src/approaches/baselines.ts';
-import { decodeCheckpoint, encodeCheckpoint, positionLabel } from '../../src/io/checkpoint.ts';
+import { Trainer } from '../../src/train/trainer.ts';
+import type { Approach } from '../../src/config/train-config.ts';
+import { positionLabel, type TrainerState } from '../../src/train/state.ts';
+import { createApproach } from '../../src/approaches/registry.ts';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.ts';
 import { clusterTasks, smallConfig } from '../train/fixtures.ts';
 
 const APPROACHES: Approach[] = ['ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'sgd-frozen', 'joint', 'pathnet', 'progressive'];
@@ -23,7 +25,7 @@ for (const approach of APPROACHES) {
     const engine = await getEngine();
     const tasks = clusterTasks(3, 11, 96);
     const config = smallConfig({ approach, epochs: 2, hidden: [16, 16], seed: 2 });
-    const hooks = () => approachHooks(approach, { generations: 1 });
+    const hooks = () => createApproach(config, { generations: 1 });
     const files: Uint8Array[] = [];
     const full = new Trainer(engine, tasks, config, hooks());
     let reference;
@@ -33,7 +35,7 @@ for (const approach of APPROACHES) {
     } finally {
       full.dispose();
     }
-    const checkpoints = files.map((b) => decodeCheckpoint(b, 'memory'));
+    const checkpoints = files.map((b) => decodeCheckpoint<TrainerState>(b, 'memory'));
     // Between tasks 2 and 3 (the approach's state is about two tasks), and in the middle of task 3 where
     // the approach checkpoints there (PathNet's search does not).
     const picks = checkpoints.filter((c) => ['after task 2', 'task 3 epoch 1'].includes(c.meta.label));
@@ -55,7 +57,8 @@ test('a checkpoint carries the approach state it needs: EWC its Fisher and ancho
   const tasks = clusterTasks(2, 12, 64);
   const names = async (approach: Approach) => {
     let last: Parameters<NonNullable<Parameters<Trainer['run']>[1]>['checkpoint'] & {}>[0] | null = null;
-    const trainer = new Trainer(engine, tasks, smallConfig({ approach, epochs: 1, hidden: [8, 8] }), approachHooks(approach, { generations: 1 }));
+    const config = smallConfig({ approach, epochs: 1, hidden: [8, 8] });
+    const trainer = new Trainer(engine, tasks, config, createApproach(config, { generations: 1 }));
     try {
       await trainer.run({}, { checkpoint: (s) => { last = s; } });
     } finally {

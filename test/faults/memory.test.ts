@@ -8,17 +8,17 @@ import { createEngine } from '../../src/runtime/node.ts';
 import { liveTensorCount, tidy } from '../../src/tensor.ts';
 import { batches } from '../../src/data/dataset.ts';
 import { Rng } from '../../src/data/rng.ts';
-import { annealS } from '../../src/kernels/hat.ts';
-import { Trainer, type TrainerSnapshot } from '../../src/train/trainer.ts';
+import type { TrainerSnapshot } from '../../src/train/state.ts';
+import { createTrainer } from '../../src/approaches/registry.ts';
 import { clusterTasks, smallConfig } from '../train/fixtures.ts';
 
 test('soak: 1,000 training steps (with loss readbacks) leave no growth in buffers, bytes or tensors after warm-up', async () => {
   const engine = await getEngine();
   const tasks = clusterTasks(2, 3, 128);
-  const trainer = new Trainer(engine, tasks, smallConfig({ hidden: [16, 16], batch: 16 }));
+  const trainer = createTrainer(engine, tasks, smallConfig({ hidden: [16, 16], batch: 16 }));
   try {
-    await trainer.updateMasks(0); // task 1 trains under task 0's masks: the conditioned path
-    const denominator = await trainer.regularizerDenominator();
+    await trainer.finishTask(0); // task 1 trains under task 0's masks: the conditioned path
+    await trainer.approach.prepareTask!(trainer, 1);
     const data = tasks[1]!.train;
     const rng = new Rng(1);
     const warmUp = 100, steps = 1000;
@@ -27,7 +27,7 @@ test('soak: 1,000 training steps (with loss readbacks) leave no growth in buffer
     while (step < steps) {
       for (const b of batches(data, 16, rng)) {
         if (step === warmUp) { await engine.sync(); at = { stats: engine.stats(), tensors: liveTensorCount() }; }
-        const loss = tidy(() => trainer.recordTrainStep(1, b.images, b.labels, b.size, data, annealS((step % 8) * 16, 128, 400), 0.05, denominator, step % 10 === 0));
+        const loss = tidy(() => trainer.recordTrainStep(1, { ...b, head: 1, data }, { start: (step % 8) * 16, total: 128 }, 0.05, step % 10 === 0));
         if (loss) { lastLoss = await loss.item(); loss.dispose(); } else await engine.submit();
         if (++step === steps) break;
       }
@@ -54,10 +54,10 @@ test('disposing everything returns the live counters to zero (train, checkpoint,
     const tasks = clusterTasks(2, 4, 64);
     const config = smallConfig({ epochs: 1 });
     const snaps: TrainerSnapshot[] = [];
-    const a = new Trainer(engine, tasks, config);
+    const a = createTrainer(engine, tasks, config);
     await a.run({}, { checkpoint: (s) => { snaps.push(s); } });
     a.dispose();
-    const b = new Trainer(engine, tasks, config);
+    const b = createTrainer(engine, tasks, config);
     await b.run({}, { resume: snaps[3]! }); // mid task 2: best copies uploaded, masks restored
     await b.evaluate(0, tasks[0]!.test);
     b.dispose();

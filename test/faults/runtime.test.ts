@@ -15,8 +15,9 @@ import { linear } from '../../src/ops/linear.ts';
 import { conv2d } from '../../src/ops/conv.ts';
 import { softmaxCrossEntropy } from '../../src/ops/loss.ts';
 import { sum } from '../../src/ops/reduce.ts';
-import { NonFiniteLossError, Trainer, type TrainerSnapshot } from '../../src/train/trainer.ts';
-import { positionLabel } from '../../src/io/checkpoint.ts';
+import { NonFiniteLossError } from '../../src/train/errors.ts';
+import { positionLabel, type TrainerSnapshot, type TrainerState } from '../../src/train/state.ts';
+import { createTrainer } from '../../src/approaches/registry.ts';
 import { CheckpointDir, listCheckpoints, newestValidCheckpoint, readCheckpoint } from '../../src/io/checkpoint-dir.ts';
 import { clusterTasks, smallConfig } from '../train/fixtures.ts';
 import { runCli, tempDir, writeIdxSequence } from './_cli.ts';
@@ -80,7 +81,7 @@ const meta = (s: TrainerSnapshot) => ({ benchmark: 'clusters', config: {}, taskN
 test('NaN in the loss: stops naming step and task; the last checkpoint on disk is untouched and finite', async () => {
   const engine = await getEngine();
   const dir = tempDir('nan');
-  const trainer = new Trainer(engine, clusterTasks(2, 5, 128), smallConfig({ epochs: 2 }));
+  const trainer = createTrainer(engine, clusterTasks(2, 5, 128), smallConfig({ epochs: 2 }));
   try {
     const ck = new CheckpointDir(dir);
     let lastBytes: Buffer | null = null, batches = 0;
@@ -127,12 +128,12 @@ test('device lost mid-run: DeviceLostError names it; a new engine resumes from t
   const tasks = clusterTasks(2, 5, 128);
   const config = smallConfig({ epochs: 2, seed: 2 });
   const shared = await getEngine();
-  const ref = new Trainer(shared, tasks, config);
+  const ref = createTrainer(shared, tasks, config);
   let expected;
   try { expected = (await ref.run()).accuracy; } finally { ref.dispose(); }
   const dir = tempDir('lost');
   const first = await createEngine();
-  const trainer = new Trainer(first, tasks, config);
+  const trainer = createTrainer(first, tasks, config);
   try {
     const ck = new CheckpointDir(dir);
     let batches = 0;
@@ -144,9 +145,9 @@ test('device lost mid-run: DeviceLostError names it; a new engine resumes from t
     first.destroy();
   }
   const second = await createEngine();
-  const resumed = new Trainer(second, tasks, config);
+  const resumed = createTrainer(second, tasks, config);
   try {
-    const found = newestValidCheckpoint(dir)!;
+    const found = newestValidCheckpoint<TrainerState>(dir)!;
     assert.match(found.checkpoint.meta.label, /^(task 2 epoch \d|after task 1)$/);
     const r = await resumed.run({}, { resume: found.checkpoint });
     assert.equal(r.accuracy, expected);

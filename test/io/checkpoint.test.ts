@@ -7,8 +7,13 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getEngine } from '../helpers.ts';
-import { Trainer, type TrainerSnapshot } from '../../src/train/trainer.ts';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, positionLabel, type Checkpoint } from '../../src/io/checkpoint.ts';
+import { positionLabel, type TrainerSnapshot, type TrainerState } from '../../src/train/state.ts';
+import { createTrainer } from '../../src/approaches/registry.ts';
+import type { Trainer } from '../../src/train/trainer.ts';
+import { CheckpointError, decodeCheckpoint as decodeAny, encodeCheckpoint, type Checkpoint as CheckpointOf } from '../../src/io/checkpoint.ts';
+
+type Checkpoint = CheckpointOf<TrainerState>;
+const decodeCheckpoint = (bytes: Uint8Array, source?: string) => decodeAny<TrainerState>(bytes, source);
 import { CheckpointDir, newestValidCheckpoint, readCheckpoint } from '../../src/io/checkpoint-dir.ts';
 import { clusterTasks, smallConfig } from '../train/fixtures.ts';
 
@@ -23,7 +28,7 @@ test('resuming from every checkpoint (start, each epoch, each task) ends exactly
   const engine = await getEngine();
   const tasks = clusterTasks(2, 5, 128);
   const files: Uint8Array[] = [];
-  const full = new Trainer(engine, tasks, config);
+  const full = createTrainer(engine, tasks, config);
   let reference;
   try {
     const r = await full.run({}, { checkpoint: (s) => { files.push(encodeCheckpoint({ ...s, meta: meta(s) })); } });
@@ -35,7 +40,7 @@ test('resuming from every checkpoint (start, each epoch, each task) ends exactly
   assert.equal(labels, ['start', 'task 1 epoch 1', 'task 1 epoch 2', 'after task 1', 'task 2 epoch 1', 'task 2 epoch 2', 'after task 2']);
   for (const bytes of files) {
     const c = decodeCheckpoint(bytes, 'memory');
-    const trainer = new Trainer(engine, tasks, config);
+    const trainer = createTrainer(engine, tasks, config);
     try {
       const r = await trainer.run({}, { resume: c });
       const got = { accuracy: r.accuracy, maskUsage: r.maskUsage, losses: r.epochs.map((e) => [e.trainLoss, e.validLoss, e.lr]), ...(await finalState(trainer)) };
@@ -51,7 +56,7 @@ test('plain SGD (no embeddings, no masks) resumes exactly too', async () => {
   const tasks = clusterTasks(2, 6, 64);
   const sgd = smallConfig({ approach: 'sgd', epochs: 2 });
   const files: Uint8Array[] = [];
-  const a = new Trainer(engine, tasks, sgd);
+  const a = createTrainer(engine, tasks, sgd);
   let expected;
   try {
     expected = (await a.run({}, { checkpoint: (s) => { files.push(encodeCheckpoint({ ...s, meta: meta(s) })); } })).accuracy;
@@ -61,7 +66,7 @@ test('plain SGD (no embeddings, no masks) resumes exactly too', async () => {
   }
   const c = decodeCheckpoint(files[4]!);
   assert.not.ok([...c.tensors.keys()].some((n) => n.startsWith('mask.') || n.startsWith('efc')));
-  const b = new Trainer(engine, tasks, sgd);
+  const b = createTrainer(engine, tasks, sgd);
   try {
     const got = (await b.run({}, { resume: c })).accuracy;
     got.push(Array.from(await b.net.layers[1]!.weight.float32()));
@@ -74,7 +79,7 @@ test('plain SGD (no embeddings, no masks) resumes exactly too', async () => {
 test('a checkpoint holds parameters, masks, best copies, lr, patience, best loss, step, RNG draws and results', async () => {
   const engine = await getEngine();
   const snaps: TrainerSnapshot[] = [];
-  const trainer = new Trainer(engine, clusterTasks(2, 5, 64), smallConfig({ epochs: 1 }));
+  const trainer = createTrainer(engine, clusterTasks(2, 5, 64), smallConfig({ epochs: 1 }));
   try {
     await trainer.run({}, { checkpoint: (s) => { snaps.push(s); } });
   } finally {
@@ -141,13 +146,13 @@ test('the newest valid checkpoint is found: damaged newer ones are skipped and n
     const d = new CheckpointDir(dir, 3);
     const paths = [0, 1, 2, 3].map((i) => d.write({ ...base, state: { ...base.state, step: i } }));
     assert.equal(readdirSync(dir).sort(), ['checkpoint-000001.hatckpt', 'checkpoint-000002.hatckpt', 'checkpoint-000003.hatckpt'], 'the newest 3 are kept');
-    assert.is(readCheckpoint(paths[3]!).state.step, 3);
+    assert.is(readCheckpoint<TrainerState>(paths[3]!).state.step, 3);
     // A crash mid-write leaves only a temp file; the newest complete file is truncated by hand here.
     writeFileSync(join(dir, 'checkpoint-000004.hatckpt.tmp-999'), 'partial');
     const whole = readFileSync(paths[3]!);
     writeFileSync(paths[3]!, whole.subarray(0, whole.length >> 1));
     const skipped: string[] = [];
-    const found = newestValidCheckpoint(dir, (e) => skipped.push(e.message));
+    const found = newestValidCheckpoint<TrainerState>(dir, (e) => skipped.push(e.message));
     assert.is(found!.path, paths[2]);
     assert.is(found!.checkpoint.state.step, 2);
     assert.is(skipped.length, 1);

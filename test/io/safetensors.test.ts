@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { getEngine } from '../helpers.ts';
 import { decodeSafetensors, encodeSafetensors, f32, SafetensorsError } from '../../src/io/safetensors.ts';
 import { fromReferenceTensors, toReferenceTensors } from '../../src/io/reference-names.ts';
-import { loadNetworkTensors, positionLabel, readNetworkTensors } from '../../src/io/checkpoint.ts';
+import { loadNetworkTensors, readNetworkTensors } from '../../src/nn/parameters.ts';
+import { positionLabel, type TrainerSnapshot } from '../../src/train/state.ts';
 import { CheckpointDir } from '../../src/io/checkpoint-dir.ts';
-import { Trainer, type TrainerSnapshot } from '../../src/train/trainer.ts';
+import { createTrainer } from '../../src/approaches/registry.ts';
 import { HatNetwork } from '../../src/nn/network.ts';
 import { clusterTasks, smallConfig } from '../train/fixtures.ts';
 import { runCliAsync, tempDir } from '../faults/_cli.ts';
@@ -77,9 +78,9 @@ test('malformed safetensors are refused naming the file and the problem', () => 
 
 async function trainedTrainer() {
   const engine = await getEngine();
-  const trainer = new Trainer(engine, clusterTasks(2, 6, 64), smallConfig({ epochs: 1 }));
+  const trainer = createTrainer(engine, clusterTasks(2, 6, 64), smallConfig({ epochs: 1 }));
   await trainer.trainTask(0);
-  await trainer.updateMasks(0);
+  await trainer.finishTask(0);
   return trainer;
 }
 
@@ -104,7 +105,7 @@ test('export → import round trip with the reference names: every value and eve
     assert.equal([...again.keys()].sort(), [...ours.keys()].sort());
     for (const [name, t] of ours) assert.equal(Array.from(again.get(name)!.data), Array.from(t.data), name);
     // The imported network predicts exactly as the trained one.
-    const other = new Trainer(trainer.engine, trainer.tasks, trainer.config);
+    const other = createTrainer(trainer.engine, trainer.tasks, trainer.config);
     try {
       loadNetworkTensors(other.net, back, 'model.safetensors');
       for (const t of [0, 1]) assert.equal(await other.evaluate(t, trainer.tasks[t]!.test), await trainer.evaluate(t, trainer.tasks[t]!.test));

@@ -26,7 +26,7 @@ test('a 20-64-4 MLP trained 300 SGD steps on separable data reaches loss < 0.05 
   const init = (n: number, fan: number) => Float32Array.from({ length: n }, () => rng.uniform(-1, 1) / Math.sqrt(fan));
   const w1 = parameter(tensor(engine, init(HID * IN, IN), [HID, IN])), b1 = parameter(tensor(engine, init(HID, IN), [HID]));
   const w2 = parameter(tensor(engine, init(OUT * HID, HID), [OUT, HID])), b2 = parameter(tensor(engine, init(OUT, HID), [OUT]));
-  const opt = new SGD([w1, b1, w2, b2], { lr: 0.1, clipNorm: 10000 });
+  const opt = new SGD(engine, [w1, b1, w2, b2], { lr: 0.1, clipNorm: 10000 });
   const submitsBefore = engine.stats().submits;
   let last = Infinity;
   for (let step = 0; step < 300; step++) {

@@ -4,16 +4,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getEngine } from '../helpers.ts';
 import { Trainer } from '../../src/train/trainer.ts';
+import { createTrainer } from '../../src/approaches/registry.ts';
 import type { HatNetwork } from '../../src/nn/network.ts';
 import { pmnist } from '../../src/data/tasks.ts';
 import { clusterTasks, smallConfig } from './fixtures.ts';
 
 test('after task 2, weights protected by task 1 (both masks ≈ 1) are unchanged while free ones moved', async () => {
   const engine = await getEngine();
-  const trainer = new Trainer(engine, clusterTasks(2), smallConfig({ epochs: 4 }));
+  const trainer = createTrainer(engine, clusterTasks(2), smallConfig({ epochs: 4 }));
   try {
     await trainer.trainTask(0);
-    await trainer.updateMasks(0);
+    await trainer.finishTask(0);
     const [fc1, fc2] = trainer.net.layers;
     const before = { w1: await fc1!.weight.float32(), w2: await fc2!.weight.float32(), b2: await fc2!.bias.float32(), e0: await fc2!.embeddings[0]!.float32(), head0: await (trainer.net as HatNetwork).heads[0]!.weight.float32() };
     const m1 = await fc1!.prevMask!.float32(), m2 = await fc2!.prevMask!.float32();
@@ -51,7 +52,7 @@ test('fused and unfused kernels train to the same parameters and accuracies', as
   const engine = await getEngine();
   const results = [];
   for (const fused of [true, false]) {
-    const trainer = new Trainer(engine, clusterTasks(2), smallConfig({ epochs: 2, fused }));
+    const trainer = createTrainer(engine, clusterTasks(2), smallConfig({ epochs: 2, fused }));
     try {
       const r = await trainer.run();
       results.push({ accuracy: r.accuracy, w: await trainer.net.layers[1]!.weight.float32(), e: await trainer.net.layers[1]!.embeddings[1]!.float32(), usage: r.maskUsage });
@@ -76,7 +77,7 @@ test('a training run is deterministic for a seed', async () => {
   const engine = await getEngine();
   const runs = [];
   for (let k = 0; k < 2; k++) {
-    const trainer = new Trainer(engine, clusterTasks(2), smallConfig({ epochs: 1, seed: 7 }));
+    const trainer = createTrainer(engine, clusterTasks(2), smallConfig({ epochs: 1, seed: 7 }));
     try {
       await trainer.run();
       runs.push(Array.from(await trainer.net.layers[0]!.weight.float32()));
@@ -92,7 +93,7 @@ test('permuted MNIST, 2 tasks: HAT keeps task 1 (within 0.5 points), SGD loses i
   const tasks = pmnist(2, 0);
   const drop: Record<string, number> = {};
   for (const approach of ['hat', 'sgd'] as const) {
-    const trainer = new Trainer(engine, tasks, smallConfig({ approach, hidden: [100, 100], epochs: 3, batch: 64 }));
+    const trainer = createTrainer(engine, tasks, smallConfig({ approach, hidden: [100, 100], epochs: 3, batch: 64 }));
     try {
       const r = await trainer.run();
       drop[approach] = r.accuracy[0]![0]! - r.accuracy[1]![0]!;
