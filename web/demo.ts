@@ -4,7 +4,7 @@
 // adapter=default|compatibility) and start work (autorun=1, bench=1): the browser tests drive it so.
 import { createBrowserEngine, data, DEFAULT_CONFIG, kernels, tensor, tidy, createTrainer, type Engine, type Tensor, type TrainConfig } from '../src/index.ts';
 import { shaders } from 'virtual:webgpu-hat-shaders';
-import { heatmap, lineChart, stackedBars, type Series } from './charts.ts';
+import { barChart, categoryColor, heatmap, lineChart, type LineSeries, type Rule } from '../src/chart/index.ts';
 
 type Approach = 'hat' | 'sgd';
 type AdapterMode = 'default' | 'compatibility';
@@ -124,14 +124,10 @@ function render(): void {
   $('st-time').textContent = state.startedAt ? `${((performance.now() - state.startedAt) / 1000).toFixed(1)} s` : '–';
   ($('progress') as HTMLProgressElement).value = state.stepsTotal ? state.stepsDone / state.stepsTotal : 0;
 
-  const current = state.runs.at(-1);
-  const steps = current?.losses.length ? current.losses.at(-1)!.x : 0;
   const marks = state.runs.length ? boundaries(state.runs.at(-1)!) : [];
-  const series: Series[] = state.runs.map((r) => ({ name: r.approach.toUpperCase(), color: COLORS[r.approach], points: r.losses }));
-  const yMax = Math.min(3, Math.max(0.5, ...state.runs.flatMap((r) => r.losses.map((p) => p.y))));
-  $('loss-chart').innerHTML = steps || state.runs.some((r) => r.losses.length) ? lineChart(series, { width: 620, height: 230, xLabel: 'training step (batches of 64)', yLabel: 'loss', marks, yMax }) : '<span class="muted">starts with training</span>';
+  $('loss-chart').innerHTML = state.runs.some((r) => r.losses.length) ? lossChart(marks) : '<span class="muted">starts with training</span>';
 
-  $('heatmaps').innerHTML = state.runs.map((r) => heatmap(r.accuracy, TASK_GROUPS.length, { title: r.approach.toUpperCase(), labels: TASK_LABELS })).join('') || '<span class="muted">fills in task by task</span>';
+  $('heatmaps').innerHTML = state.runs.map(accuracyChart).join('') || '<span class="muted">fills in task by task</span>';
   $('summary').textContent = state.runs.filter((r) => r.accuracy.length).map((r) => {
     const last = r.accuracy.at(-1)!;
     const mean = last.reduce((a, b) => a + b, 0) / last.length;
@@ -139,7 +135,7 @@ function render(): void {
   }).join(' · ');
 
   const hatRun = [...state.runs].reverse().find((r) => r.approach === 'hat' && r.maskUsage.length);
-  if (hatRun) $('mask-chart').innerHTML = stackedBars(hatRun.maskUsage, hatRun.layerNames, { width: 560 });
+  if (hatRun) $('mask-chart').innerHTML = maskChart(hatRun);
 
   if (state.bench) {
     const b = state.bench;
@@ -147,10 +143,53 @@ function render(): void {
   }
 }
 
+/** Loss per logged step for every run so far; the y axis stops at 3 so the first steps do not flatten the rest. */
+function lossChart(marks: Rule[]): string {
+  const series: LineSeries[] = state.runs.map((r) => ({ name: r.approach.toUpperCase(), color: COLORS[r.approach], points: r.losses }));
+  const steps = Math.max(1, ...state.runs.flatMap((r) => r.losses.map((p) => p.x)), ...marks.map((m) => m.value));
+  const yMax = Math.min(3, Math.max(0.5, ...state.runs.flatMap((r) => r.losses.map((p) => p.y))));
+  return lineChart({
+    title: 'Training loss per step', series, rules: marks, width: 620, height: 240,
+    xDomain: [0, steps], yDomain: [0, yMax], markers: false, legend: 'bottom',
+    xTitle: 'training step (batches of 64)', yTitle: 'loss', className: 'loss',
+  });
+}
+
+/** A run's accuracy matrix so far: cells still to come are grey, those above the diagonal blank. */
+function accuracyChart(r: RunView): string {
+  const name = r.approach.toUpperCase();
+  return heatmap({
+    title: `${name}: test accuracy on each task after training each task`, heading: name,
+    rowLabels: TASK_LABELS.map((l) => `after ${l}`), columnLabels: TASK_LABELS, values: r.accuracy,
+    format: (v) => (100 * v).toFixed(0), cellTitle: (t, u, v) => `after ${TASK_LABELS[t]}, on ${TASK_LABELS[u]}: ${(100 * v).toFixed(1)} %`,
+    emptyFill: (t, u) => (u <= t ? '#f4f4f5' : null), cellSize: 36, colorBar: false, className: 'accuracy',
+  });
+}
+
+/**
+ * One bar per layer split into the share of units each task claimed: maskUsage[t][l] is the fraction of
+ * layer l claimed by tasks 0..t (cumulative), so task t's share is what it adds to the earlier tasks'.
+ */
+function maskChart(r: RunView): string {
+  const claimed = r.layerNames.map(() => 0);
+  const shares = r.maskUsage.map((row) => r.layerNames.map((_, l) => {
+    const v = row[l] ?? claimed[l]!;
+    const share = Math.max(0, v - claimed[l]!);
+    claimed[l] = Math.max(claimed[l]!, v);
+    return share;
+  }));
+  return barChart({
+    title: "HAT mask usage: share of each layer's units claimed by each task", categories: r.layerNames,
+    series: shares.map((values, t) => ({ name: `task ${t + 1}`, color: categoryColor(t), values })),
+    mode: 'stacked', domain: [0, 1], tickSpecifier: '.0%', format: (v) => `${(100 * v).toFixed(1)} %`,
+    totals: true, track: true, width: 560, valueTitle: 'share of the layer\'s units (a > 0.5)', className: 'mask',
+  });
+}
+
 /** Dashed lines where each task began, in the current run. */
 const taskStarts: Map<RunView, number[]> = new Map();
-function boundaries(r: RunView): { x: number; label: string }[] {
-  return (taskStarts.get(r) ?? []).map((x, t) => ({ x, label: `${r.approach} t${t + 1}` }));
+function boundaries(r: RunView): Rule[] {
+  return (taskStarts.get(r) ?? []).map((x, t): Rule => ({ axis: 'x', value: x, label: `${r.approach} t${t + 1}`, name: `task ${t + 1}` }));
 }
 
 // ---------------------------------------------------------------------------------------------------

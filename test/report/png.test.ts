@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderSvg } from '../../src/report/png.ts';
-import { maskUsageSvg } from '../../src/report/report.ts';
+import { accuracyHeatmapSvg, forgettingSvg, maskUsageSvg } from '../../src/report/report.ts';
 
 /** Dark pixels (any channel under 128) in the rectangle [x0, x1) × [y0, y1). */
 function darkPixels(r: { pixels: Uint8Array; width: number }, x0: number, y0: number, x1: number, y1: number): number {
@@ -26,10 +26,14 @@ test('renderSvg: a PNG of the scaled size whose text is drawn (fonts come with t
   assert.equal([r.pixels[i], r.pixels[i + 1], r.pixels[i + 2]], [0x1f, 0x77, 0xb4]);
 });
 
-test('renderSvg: a report plot renders', () => {
-  const r = renderSvg(maskUsageSvg([[0.4, 0.3], [0.6, 0.5]], ['fc1', 'fc2']), 1);
-  assert.ok(r.width > 100 && r.height > 100);
-  assert.ok(darkPixels(r, 0, 0, r.width, r.height) > 500);
+test('renderSvg: the report plots render (the chart module\'s SVG is what resvg reads)', () => {
+  const summary = { approach: 'hat', seeds: [0, 1], rho: [{ mean: 0, half: 0.01, n: 2 }, { mean: -0.3, half: 0.1, n: 2 }], accuracy: [[0.9], [0.8, 0.95]], maskUsage: null };
+  const plots = [maskUsageSvg([[0.4, 0.3], [0.6, 0.5]], ['fc1', 'fc2']), forgettingSvg([summary], 2), accuracyHeatmapSvg(summary, ['a', 'b'])];
+  for (const svg of plots) {
+    const r = renderSvg(svg, 1);
+    assert.ok(r.width > 100 && r.height > 100);
+    assert.ok(darkPixels(r, 0, 0, r.width, r.height) > 500);
+  }
 });
 
 test('renderSvg: a bad scale and a malformed SVG are errors', () => {

@@ -2,9 +2,10 @@
 // per approach (and per layer for the mask usage).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildReport, forgettingCsv, niceTicks, scaleColor } from '../../src/report/report.ts';
+import { buildReport, forgettingCsv } from '../../src/report/report.ts';
 import { forgettingOverSeeds, type RunResult } from '../../src/eval/metrics.ts';
 import { assertClose } from '../helpers.ts';
+import { checkXml } from '../chart/xml.ts';
 
 const tasks = ['mnist-0/1', 'mnist-2/3', 'mnist-<4&5>'].map((name, t) => ({ name, classes: [2 * t, 2 * t + 1], nTrain: 10, nValid: 2, nTest: 5 }));
 const run = (approach: string, seed: number, accuracy: number[][], maskUsage: number[][] = accuracy.map(() => [0, 0])): RunResult =>
@@ -20,33 +21,6 @@ const runs = [
   run('joint', 0, AJ), run('joint', 1, AJ),
   run('random', 0, AR, [[], [], []]),
 ];
-
-/** A small XML well-formedness check: one root, balanced and properly nested tags, quoted attributes, escaped text. */
-function checkXml(svg: string): { tags: string[] } {
-  const tags: string[] = [];
-  const stack: string[] = [];
-  const re = /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<&]*(?:&(?:amp|lt|gt|quot|apos);[^"<&]*)*")*)\s*(\/?)>/g;
-  let last = 0, roots = 0;
-  for (let m = re.exec(svg); m; m = re.exec(svg)) {
-    const text = svg.slice(last, m.index);
-    assert.ok(!text.includes('<'), `unparsable markup near: ${svg.slice(last, last + 80)}`);
-    assert.ok(!/&(?!(amp|lt|gt|quot|apos);)/.test(text), `unescaped & in text: ${text}`);
-    last = re.lastIndex;
-    const [, close, name, , selfClose] = m;
-    if (close) {
-      assert.is(stack.pop(), name, `</${name}> closes the wrong element`);
-    } else {
-      if (stack.length === 0) roots++;
-      tags.push(name!);
-      if (!selfClose) stack.push(name!);
-    }
-  }
-  assert.ok(!svg.slice(last).includes('<'), 'markup after the last tag');
-  assert.is(stack.length, 0, `unclosed: ${stack.join(', ')}`);
-  assert.is(roots, 1, 'exactly one root element');
-  assert.is(tags[0], 'svg');
-  return { tags };
-}
 
 test('the table and CSV carry rho mean ± 95 % half-width per approach and number of tasks', () => {
   const r = buildReport(runs, { order: ['hat', 'sgd'] });
@@ -86,38 +60,35 @@ test('SVG: well-formed, one line and band per approach, references, legend; heat
   const r = buildReport(runs, { layerNames: ['fc1', 'fc2'] });
   const svg = r.svg.forgetting!;
   checkXml(svg);
+  assert.match(svg, /<svg [^>]*role="img"/);
   for (const a of ['hat', 'sgd', 'ewc']) {
-    const group = svg.match(new RegExp(`<g class="approach" data-approach="${a}">([\\s\\S]*?)</g>`));
+    const group = svg.match(new RegExp(`<g class="series" data-name="${a}">([\\s\\S]*?)</g>`));
     assert.ok(group, `a group for ${a}`);
-    assert.is((group![1]!.match(/<polyline class="line"/g) ?? []).length, 1, `one line for ${a}`);
+    assert.is((group![1]!.match(/<path class="line"/g) ?? []).length, 1, `one line for ${a}`);
     assert.is((group![1]!.match(/<circle /g) ?? []).length, 3, `a marker per task for ${a}`);
     assert.ok(svg.includes(`>${a}</text>`), `legend entry for ${a}`);
   }
-  assert.is((svg.match(/<polyline class="line"/g) ?? []).length, 3, 'joint and random are reference lines, not approach lines');
+  assert.is((svg.match(/<path class="line"/g) ?? []).length, 3, 'joint and random are reference lines, not approach lines');
   assert.is((svg.match(/class="band"/g) ?? []).length, 2, 'bands only where there is more than one seed');
-  assert.ok(svg.includes('data-reference="joint"') && svg.includes('data-reference="random"'));
+  assert.ok(svg.includes('data-name="joint"') && svg.includes('data-name="random"'));
+  assert.ok(svg.includes('>joint (ρ = 0)</text>') && svg.includes('>random (ρ = −1)</text>'), 'the references in the legend');
   assert.ok(svg.includes('tasks learned') && svg.includes('forgetting ratio ρ'));
 
   assert.equal(Object.keys(r.svg.accuracy), ['sgd', 'hat', 'ewc', 'joint', 'random'], 'first-appearance order by default');
   for (const [name, heat] of Object.entries(r.svg.accuracy)) {
     checkXml(heat);
-    assert.is((heat.match(/<rect [^>]*stroke="#ffffff"/g) ?? []).length, 6, `${name}: one cell per (t, u ≤ t)`);
+    assert.is((heat.match(/<rect class="cell"/g) ?? []).length, 6, `${name}: one cell per (t, u ≤ t)`);
     assert.ok(heat.includes('mnist-&lt;4&amp;5&gt;'), 'task names escaped');
   }
+  assert.ok(r.svg.accuracy.sgd!.includes('<title>after mnist-&lt;4&amp;5&gt;, on mnist-2/3: 57.5 %</title>'), 'cell tooltips carry the seed mean');
   const mask = r.svg.maskUsage!;
   checkXml(mask);
-  assert.is((mask.match(/<polyline class="line"/g) ?? []).length, 2, 'one line per layer');
-  assert.ok(mask.includes('data-layer="fc1"') && mask.includes('data-layer="fc2"'));
+  assert.is((mask.match(/<path class="line"/g) ?? []).length, 2, 'one line per layer');
+  assert.ok(mask.includes('data-name="fc1"') && mask.includes('data-name="fc2"'));
+  assert.ok(mask.includes('>100%</text>'), 'usage as a share of the layer');
   // hat's mask usage is the seed mean: layer fc2 after task 3 = (0.9 + 0.7) / 2.
   assertClose([r.approaches.find((a) => a.approach === 'hat')!.maskUsage![2]![1]!], [0.8], 'mask usage mean', { rtol: 1e-12, atol: 1e-12 });
   assert.is(buildReport(runs.filter((x) => x.approach !== 'hat')).svg.maskUsage, null);
-});
-
-test('plot helpers: round ticks, the colour scale ends', () => {
-  assert.equal(niceTicks(-1, 0), [-1, -0.8, -0.6, -0.4, -0.2, 0]);
-  assert.equal(niceTicks(1, 10, 10), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-  assert.is(scaleColor(0), '#440154');
-  assert.is(scaleColor(1), '#fde725');
 });
 
 test.run();
