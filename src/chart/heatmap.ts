@@ -64,7 +64,8 @@ export function heatmap(spec: HeatmapSpec): string {
   // A turned label of the last column reaches past the grid to the right.
   const overhang = turned ? Math.max(0, cell / 2 + columnLabelWidth * Math.cos(angle) - cell) : 0;
   let width = Math.ceil(Math.max(gridRight + barWidth, gridRight + overhang) + pad);
-  if (spec.heading) width = Math.max(width, Math.ceil(textWidth(spec.heading, 14) + 2 * pad));
+  // Bold glyphs run about a tenth wider than the regular ones textWidth assumes.
+  if (spec.heading) width = Math.max(width, Math.ceil(1.1 * textWidth(spec.heading, 14) + 2 * pad));
   const height = Math.ceil(Math.max(gridBottom, bar ? top + barHeight : 0) + pad + 6);
 
   const body: string[] = [];
@@ -76,7 +77,7 @@ export function heatmap(spec: HeatmapSpec): string {
   }
 
   body.push('<g class="cells">');
-  const valueFont = cell >= 44 ? 11 : 9;
+  const valueFont = cell >= 34 ? 11 : 9;
   for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) {
     const x = left + c * cell, y = top + r * cell;
     const v = spec.values[r]?.[c];

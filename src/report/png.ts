@@ -1,4 +1,4 @@
-// PNG views of the report's SVG plots, for viewers that do not show SVG (issue trackers, slides). resvg
+// PNG views of the report's SVG plots, for viewers that do not show SVG (chat, slides, some code review tools). resvg
 // (@resvg/resvg-js, a maintained Rust renderer with prebuilt Node binaries) draws them; the text uses the
 // DejaVu fonts from npm (dejavu-fonts-ttf), not the machine's, so a fresh machine without fonts renders
 // the same labels and the output does not depend on what happens to be installed.
