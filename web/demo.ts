@@ -34,6 +34,8 @@ const state = {
 const TASK_GROUPS = [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]];
 const TASK_LABELS = TASK_GROUPS.map((g) => g.join('/'));
 const COLORS: Record<Approach, string> = { hat: '#2563eb', sgd: '#ea580c' };
+/** Accuracy from red (0.5, chance on two classes) through amber to green (1), the page's own scale. */
+const accuracyColor = (v: number) => `hsl(${(Math.max(0, Math.min(1, (v - 0.5) / 0.5)) * 120).toFixed(0)} 70% ${v > 0.97 ? 42 : 50}%)`;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
@@ -161,7 +163,7 @@ function accuracyChart(r: RunView): string {
   return heatmap({
     title: `${name}: test accuracy on each task after training each task`, heading: name,
     rowLabels: TASK_LABELS.map((l) => `after ${l}`), columnLabels: TASK_LABELS, values: r.accuracy,
-    format: (v) => (100 * v).toFixed(0), cellTitle: (t, u, v) => `after ${TASK_LABELS[t]}, on ${TASK_LABELS[u]}: ${(100 * v).toFixed(1)} %`,
+    color: accuracyColor, format: (v) => (100 * v).toFixed(0), cellTitle: (t, u, v) => `after ${TASK_LABELS[t]}, on ${TASK_LABELS[u]}: ${(100 * v).toFixed(1)} %`,
     emptyFill: (t, u) => (u <= t ? '#f4f4f5' : null), cellSize: 36, colorBar: false, className: 'accuracy',
   });
 }

@@ -24,7 +24,7 @@ export function sequentialColor(domain: readonly [number, number] = [0, 1], stop
   return (value) => scale(value);
 }
 
-/** Red/green/blue 0–255 of "#rrggbb", "#rgb" or "rgb(r, g, b)"; null for anything else. */
+/** Red/green/blue 0–255 of "#rrggbb", "#rgb", "rgb(r, g, b)" or "hsl(h s% l%)" (commas or spaces); null for anything else. */
 export function parseColor(color: string): [number, number, number] | null {
   const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim());
   if (hex) {
@@ -32,7 +32,19 @@ export function parseColor(color: string): [number, number, number] | null {
     return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16)) as [number, number, number];
   }
   const rgb = /^rgb\(\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*\)$/i.exec(color.trim());
-  return rgb ? [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])] : null;
+  if (rgb) return [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])];
+  const hsl = /^hsl\(\s*(-?[\d.]+)(?:deg)?[\s,]+([\d.]+)%[\s,]+([\d.]+)%\s*\)$/i.exec(color.trim());
+  return hsl ? hslToRgb(Number(hsl[1]), Number(hsl[2]) / 100, Number(hsl[3]) / 100) : null;
+}
+
+/** CSS's hsl() to 0–255 channels (the formula of CSS Color 4). */
+function hslToRgb(hue: number, saturation: number, lightness: number): [number, number, number] {
+  const a = saturation * Math.min(lightness, 1 - lightness);
+  const channel = (n: number) => {
+    const k = (n + hue / 30) % 12;
+    return Math.round(255 * (lightness - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [channel(0), channel(8), channel(4)];
 }
 
 /** Black or white, whichever contrasts more with `fill` (WCAG relative luminance). */

@@ -2,7 +2,7 @@
 // grouped bars, escaping, and charts with no data, all as well-formed SVG.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { barChart, drawableDomain, escapeXml, heatmap, lineChart, linearAxis, px, sequentialColor, textColorOn, type LineSeries } from '../../src/chart/index.ts';
+import { barChart, drawableDomain, escapeXml, heatmap, lineChart, linearAxis, parseColor, px, sequentialColor, textColorOn, type LineSeries } from '../../src/chart/index.ts';
 import { captures, checkXml } from './xml.ts';
 
 const num = (s: string) => Number(s);
@@ -48,6 +48,9 @@ test('colours: viridis ends, clamped, and readable text on each', () => {
   assert.is(textColorOn(color(0)), '#ffffff');
   assert.is(textColorOn(color(1)), '#000000');
   assert.is(textColorOn('#fff'), '#000000');
+  assert.equal(parseColor('hsl(120 70% 42%)'), [32, 182, 32]);
+  assert.equal(parseColor('hsl(0, 100%, 50%)'), [255, 0, 0]);
+  assert.is(textColorOn('hsl(0 70% 30%)'), '#ffffff');
 });
 
 const rhoLike: LineSeries[] = [
