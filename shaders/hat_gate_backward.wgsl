@@ -28,7 +28,8 @@ fn gate_of(u: u32) -> f32 {
 
 fn finish(u: u32, a: f32, sum_gh: f32, sum_dz: f32) {
   if (GATED) {
-    de[u] = params.s * (1.0 - a) * sum_gh;
+    // 1 − a as σ(−s·e): exact where the gate saturates (1.0 − a would round to 0 past s·e ≈ 16.6).
+    de[u] = params.s * hat_sigmoid(-params.s * emb[u]) * sum_gh;
   }
   var keep = 1.0;
   if (params.has_post != 0u) { keep = 1.0 - post[u]; }

@@ -102,8 +102,9 @@ export interface Approach {
    */
   transformGradients?(step: StepContext, entries: GradientEntry[]): GradientEntry[];
   /**
-   * The loss to log for this step, recorded after the update (default: the taped loss). HAT logs the
-   * cross-entropy plus c·R, whose gradient it applies to the embeddings directly.
+   * The loss to log for this step, recorded before the update: the loss of the parameters the step
+   * started from (default: the taped loss). HAT logs the cross-entropy plus c·R, whose gradient it
+   * applies to the embeddings directly.
    */
   loggedLoss?(step: StepContext, loss: Tensor): Tensor;
   /** Task t's validation loss and accuracy (joint: over every task ≤ t); default: run.evaluate on t's. */

@@ -110,7 +110,7 @@ export class Trainer implements TrainingRun {
     return train();
   }
 
-  /** The approach's work after task t (HAT: the cumulative masks; EWC: the Fisher), submitted. */
+  /** The approach's work after task t (masks, Fisher information, merges), submitted. */
   async finishTask(t: number): Promise<void> {
     await this.approach.afterTask?.(this, t);
     await this.engine.submit();
@@ -274,7 +274,7 @@ export class Trainer implements TrainingRun {
     const source: Iterable<HeadBatch> = this.approach.epochBatches
       ? this.approach.epochBatches(this, t, epochRng)
       : (function* () { for (const b of batches(data, cfg.batch, epochRng)) yield { images: b.images, labels: b.labels, size: b.size, head: t, data }; })();
-    let total = data.n; // grows past the task's own set when an approach trains on more (joint)
+    let total = data.n; // grows past the task's own set when an approach's batches span more tasks
     for (const batch of source) {
       this.assertDevice(t);
       total = Math.max(total, start + batch.size);
@@ -317,12 +317,13 @@ export class Trainer implements TrainingRun {
     backward(loss);
     let entries: GradientEntry[] = this.net.namedParameters().filter(([, p]) => p.grad).map(([, p]) => ({ param: p, grad: p.grad! }));
     if (this.approach.transformGradients) entries = this.approach.transformGradients(ctx, entries);
+    // Recorded before the update, so the logged loss is the loss of the parameters this step started from.
+    const logged = wantLoss ? (this.approach.loggedLoss ? this.approach.loggedLoss(ctx, loss) : loss).keep() : null;
     this.optimizer.lr = lr;
     this.optimizer.apply(entries);
     for (const [, p] of this.net.namedParameters()) { p.grad?.dispose(); p.grad = null; }
     this.step++;
-    if (!wantLoss) return null;
-    return (this.approach.loggedLoss ? this.approach.loggedLoss(ctx, loss) : loss).keep();
+    return logged;
   }
 
   /** Mean cross-entropy and accuracy of head t on `data` at the evaluation gate scale, no dropout. */

@@ -87,8 +87,10 @@ export function gateBackwardRef(g: ArrayLike<number>, h: ArrayLike<number>, e: A
       sdz += d;
       sdzAbs += Math.abs(d);
     }
-    dE[u] = s * (1 - a[u]!) * gh;
-    dEMag[u] = s * (1 - a[u]!) * ghAbs;
+    // 1 − σ(s·e) as σ(−s·e): exact even where the gate saturates (1 − a is 0 in float64 past s·e ≈ 37).
+    const slope = s * sigmoid(-s * e[u]!);
+    dE[u] = slope * gh;
+    dEMag[u] = slope * ghAbs;
     const keep = post ? 1 - post[u]! : 1;
     db[u] = keep * sdz;
     dbMag[u] = keep * sdzAbs;
@@ -129,12 +131,9 @@ export function compensationRef(e: number, s: number, smax: number): number {
   return (smax / s) * (Math.cosh(Math.min(50, Math.max(-50, s * e))) + 1) / (Math.cosh(e) + 1);
 }
 
-/** The regulariser's gradient c·s·a(1−a)(1−prev)/den, before compensation. */
+/** The regulariser's gradient c·s·a(1−a)(1−prev)/den, before compensation; 1 − a as σ(−s·e). */
 export function regGradRef(e: ArrayLike<number>, prev: ArrayLike<number> | null, s: number, c: number, den: number): Float64Array {
-  return Float64Array.from(e, (v, i) => {
-    const a = sigmoid(s * v);
-    return c * s * a * (1 - a) * (prev ? 1 - prev[i]! : 1) / den;
-  });
+  return Float64Array.from(e, (v, i) => c * s * sigmoid(s * v) * sigmoid(-s * v) * (prev ? 1 - prev[i]! : 1) / den);
 }
 
 /** (dERaw + c·s·a(1−a)(1−prev)/den) · compensation. */
