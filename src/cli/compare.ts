@@ -1,41 +1,27 @@
 // `webgpu-hat compare`: every approach and seed on one benchmark (plus joint and random, which the
 // forgetting ratio needs), resumable (runs whose results exist are skipped), then the forgetting-ratio
 // table (Markdown, CSV) and the plots (SVG, and PNG drawn from them) beside the per-run results JSON.
-import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../config/usage-error.ts';
+import {
+  COMPARE_REFUSED_TRAIN_SETTINGS, COMPARE_SETTINGS, HELP_REQUESTED, UsageError, benchmarkName, isHelpRequested, parseFlag, parseFlags,
+  type Approach, type HelpRequested, type TrainArgs,
+} from '../config/index.ts';
 import { writeJsonAtomic } from '../io/atomic-file.ts';
-import { APPROACHES, type Approach } from '../config/train-config.ts';
 import { Trainer } from '../train/trainer.ts';
 import { createApproach } from '../approaches/registry.ts';
 import { randomResults } from '../eval/random.ts';
 import { buildReport } from '../report/report.ts';
 import { renderSvg } from '../report/png.ts';
 import type { RunResult } from '../eval/metrics.ts';
-import { loadBenchmark, parseTrainArgs, progressPrinter, resultsJson, type TrainArgs } from './train.ts';
+import { loadBenchmark } from './benchmarks.ts';
+import { parseTrainArgs, readFlags } from './flags.ts';
+import { progressPrinter } from './progress.ts';
+import { resultsJson } from './results.ts';
 
-export const COMPARE_USAGE = `webgpu-hat compare [flags] [train flags]
-  --approaches A,B,...   approaches to compare (default: hat,sgd,sgd-frozen,ewc,imm-mean,imm-mode,lwf,lfl,
-                         pathnet,progressive);
-                         joint and random are always added (the forgetting ratio needs them)
-  --seeds 0-4 | 0,2,5    seeds (default 0-2)
-  --out DIR              results folder (default results/compare-<benchmark>); finished runs are skipped
-  plus train's flags for every run: --benchmark --net --hidden --epochs --batch --lr …
-`;
-
-const DEFAULT_APPROACHES: Approach[] = ['hat', 'sgd', 'sgd-frozen', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'pathnet', 'progressive'];
-
+/** --seeds' text as seeds: "0-4", "0,2,5", "0-2,5". */
 export function parseSeeds(spec: string): number[] {
-  const seeds = new Set<number>();
-  for (const part of spec.split(',')) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
-    if (!m) throw new UsageError(`--seeds: expected a list or ranges like 0-4 or 0,2,5, got "${spec}"`);
-    const [a, b] = [Number(m[1]), Number(m[2] ?? m[1])];
-    if (b < a) throw new UsageError(`--seeds: range ${part} runs backwards`);
-    for (let s = a; s <= b; s++) seeds.add(s);
-  }
-  return [...seeds];
+  return parseFlag(COMPARE_SETTINGS.seeds, spec);
 }
 
 function readRun(path: string): RunResult | null {
@@ -53,34 +39,44 @@ function readRun(path: string): RunResult | null {
  * defaults (the reference's gradient clip per approach: LFL's 200, EWC's 100, …) unless a flag sets them.
  */
 export function runArgs(trainFlags: readonly string[], seed: number, approach: Approach): TrainArgs {
-  return parseTrainArgs([...trainFlags, '--seed', String(seed), '--approach', approach], { forCompare: true });
+  return trainArgs([...trainFlags, '--seed', String(seed), '--approach', approach]);
 }
 
-export async function compareCommand(args: string[]): Promise<void> {
-  // Our flags first; everything else is train's.
-  const own = new Set(['--approaches', '--seeds', '--out']);
-  const ours: string[] = [], rest: string[] = [];
+function trainArgs(flags: readonly string[]): TrainArgs {
+  const a = parseTrainArgs(flags, { forCompare: true });
+  // run() answered --help before passing train's flags on, so none is left here.
+  if (isHelpRequested(a)) throw new UsageError('compare: --help takes no other flags');
+  return a;
+}
+
+/** compare's own flags, and the rest (train's, for every run). */
+function splitFlags(args: readonly string[]): { own: string[]; train: string[] } {
+  const ownFlags = new Set(Object.values(COMPARE_SETTINGS).map((s) => `--${s.flag}`));
+  const own: string[] = [], train: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!.split('=')[0]!;
-    if (flag === '--help') { process.stdout.write(COMPARE_USAGE); return; }
-    if (own.has(flag)) { ours.push(args[i]!); if (!args[i]!.includes('=')) ours.push(args[++i] ?? ''); } else rest.push(args[i]!);
+    if (!ownFlags.has(flag)) { train.push(args[i]!); continue; }
+    own.push(args[i]!);
+    if (!args[i]!.includes('=') && i + 1 < args.length) own.push(args[++i]!);
   }
-  let values;
-  try {
-    ({ values } = parseArgs({ args: ours, strict: true, options: { approaches: { type: 'string' }, seeds: { type: 'string' }, out: { type: 'string' } } }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+  return { own, train };
+}
+
+export async function run(args: string[]): Promise<HelpRequested | void> {
+  // Before splitting: --help among train's flags asks for compare's usage too.
+  if (args.includes('--help') || args.includes('-h')) return HELP_REQUESTED;
+  const { own, train: rest } = splitFlags(args);
+  const values = readFlags(Object.values(COMPARE_SETTINGS), own);
+  if (isHelpRequested(values)) return values;
+  const settings = parseFlags('compare', COMPARE_SETTINGS, values);
+  const refused = COMPARE_REFUSED_TRAIN_SETTINGS.map((s) => `--${s.flag}`);
+  if (rest.some((a) => refused.includes(a.split('=')[0]!))) {
+    throw new UsageError(`compare: use --approaches and --seeds (not ${refused.join(', ')}): compare picks each run's approach, seed and files`);
   }
-  if (rest.some((a) => a === '--approach' || a.startsWith('--approach=') || a === '--seed' || a.startsWith('--seed=') || a === '--checkpoint-dir')) {
-    throw new UsageError('compare: use --approaches and --seeds (not --approach, --seed or --checkpoint-dir)');
-  }
-  const wanted = values.approaches ? values.approaches.split(',').map((a) => a.trim()) : DEFAULT_APPROACHES;
-  for (const a of wanted) if (a !== 'random' && !(APPROACHES as readonly string[]).includes(a)) throw new UsageError(`--approaches: unknown approach "${a}" (${APPROACHES.join(', ')}, random)`);
-  const approaches = [...new Set([...wanted, 'joint', 'random'])];
-  const seeds = parseSeeds(values.seeds ?? '0-2');
-  const base = parseTrainArgs(rest, { forCompare: true });
-  const name = base.benchmark.replace(/^.*\//, '').replace(/\.json$/, '');
-  const dir = values.out ?? `results/compare-${name}`;
+  const approaches = [...new Set([...settings.approaches, 'joint', 'random'])];
+  const seeds = settings.seeds;
+  const base = trainArgs(rest);
+  const dir = settings.out ?? `results/compare-${benchmarkName(base.benchmark)}`;
   mkdirSync(join(dir, 'runs'), { recursive: true });
 
   const { createEngine } = await import('../runtime/node.ts');
@@ -93,7 +89,7 @@ export async function compareCommand(args: string[]): Promise<void> {
     const total = approaches.length * seeds.length;
     let done = 0;
     for (const seed of seeds) {
-      const a = parseTrainArgs([...rest, '--seed', String(seed)], { forCompare: true });
+      const a = trainArgs([...rest, '--seed', String(seed)]);
       const tasks = await loadBenchmark(a);
       for (const approach of approaches) {
         done++;
@@ -112,7 +108,7 @@ export async function compareCommand(args: string[]): Promise<void> {
         } else {
           const run = runArgs(rest, seed, approach as Approach);
           const config = run.config;
-          const trainer = new Trainer(engine, tasks, config, createApproach(config, { lambda: run.lambda, ...(config.approach === 'pathnet' ? run.pathnet : {}) }));
+          const trainer = new Trainer(engine, tasks, config, createApproach(config, run.approachOptions));
           try {
             if (config.approach === 'hat') layerNames = trainer.net.layers.map((l) => l.name);
             const r = await trainer.run(progressPrinter(tasks, config.epochs));

@@ -1,7 +1,9 @@
-// A training run's settings: what the CLI parses, the API accepts and the results JSON records.
-/** The approaches a run can train with (src/approaches/ implements each). */
-export const APPROACHES = ['hat', 'sgd', 'sgd-frozen', 'joint', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'pathnet', 'progressive'] as const;
-export type Approach = (typeof APPROACHES)[number];
+// A training run's settings: what the CLI parses, the API accepts and the results JSON records. The
+// schema (schema.ts) describes each one; DEFAULT_CONFIG is made from its defaults.
+import { CONFIG_SETTINGS } from './schema.ts';
+
+export { APPROACHES, type Approach } from './approaches.ts';
+import type { Approach } from './approaches.ts';
 
 export interface TrainConfig {
   approach: Approach;
@@ -24,7 +26,7 @@ export interface TrainConfig {
   logEvery: number;
 }
 
-export const DEFAULT_CONFIG: TrainConfig = {
-  approach: 'hat', net: 'mlp', hidden: [2000, 2000], epochs: 200, batch: 64, lr: 0.05, lrMin: 1e-4, lrFactor: 3,
-  patience: 5, smax: 400, c: 0.75, clipNorm: 10000, embeddingClamp: 6, seed: 0, fused: true, logEvery: 10,
-};
+/** Every setting's default (HAT's; resolveTrainConfig also picks the gradient clip of other approaches). */
+export const DEFAULT_CONFIG: TrainConfig = Object.fromEntries(
+  Object.entries(CONFIG_SETTINGS).map(([key, s]) => [key, structuredClone(s.default)]),
+) as unknown as TrainConfig;

@@ -1,0 +1,91 @@
+// The subcommands: a one-line summary each (the top-level usage), and the flags of compare, bench and
+// export described like the training settings (train's own are schema.ts).
+import { APPROACHES } from './approaches.ts';
+import { CONFIG_SETTINGS, RUN_SETTINGS, TRAIN_SECTIONS, TRAIN_SETTINGS, type SettingsOf } from './schema.ts';
+import type { Setting } from './setting.ts';
+
+/** What `compare` runs unless --approaches says otherwise (joint and random are always added). */
+export const DEFAULT_COMPARE_APPROACHES = ['hat', 'sgd', 'sgd-frozen', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'pathnet', 'progressive'];
+
+export interface CompareSettings {
+  approaches: string[];
+  seeds: number[];
+  out?: string;
+}
+
+export const COMPARE_SETTINGS: SettingsOf<CompareSettings> = {
+  approaches: {
+    flag: 'approaches', type: 'enum-list', metavar: 'A,B,...', choices: [...APPROACHES, 'random'], noun: 'approach', default: DEFAULT_COMPARE_APPROACHES,
+    help: 'approaches to compare; joint and random are always added (the forgetting ratio needs them)',
+  },
+  seeds: { flag: 'seeds', type: 'int-list', ranges: true, metavar: '0-4|0,2,5', range: { min: 0 }, default: [0, 1, 2], help: 'seeds, as a list and ranges' },
+  out: { flag: 'out', type: 'string', metavar: 'DIR', nonEmpty: 'a directory', defaultText: 'results/compare-<benchmark>', help: 'results folder; runs whose results are there already are skipped' },
+};
+
+/** Train's flags that make no sense for a comparison: it picks each run's approach and seed itself. */
+export const COMPARE_REFUSED_TRAIN_SETTINGS: readonly Setting[] = [CONFIG_SETTINGS.approach, CONFIG_SETTINGS.seed, RUN_SETTINGS.checkpointDir, RUN_SETTINGS.resume];
+
+/** Train's flags compare passes to every run (each run uses those that apply to its approach). */
+export const COMPARE_TRAIN_SETTINGS: readonly Setting[] = TRAIN_SETTINGS.filter(
+  (s) => !COMPARE_REFUSED_TRAIN_SETTINGS.includes(s) && !Object.values(COMPARE_SETTINGS).some((own) => own.flag === s.flag),
+);
+
+/** The microbenchmark suites (bench/index.ts SUITES runs them). */
+export const BENCH_SUITES = ['matmul', 'conv', 'gates', 'step'] as const;
+
+export interface BenchSettings {
+  suite: string[];
+  peers: boolean;
+  quick: boolean;
+  json?: string;
+}
+
+export const BENCH_SETTINGS: SettingsOf<BenchSettings> = {
+  suite: { flag: 'suite', type: 'enum-list', metavar: 'NAME[,NAME]', choices: [...BENCH_SUITES, 'all'], noun: 'suite', default: ['all'], help: `suites to run: ${BENCH_SUITES.join(' | ')} | all` },
+  peers: { flag: 'peers', type: 'boolean', default: false, help: 'add tfjs WebGPU rows on the same adapter (devDependencies)' },
+  quick: { flag: 'quick', type: 'boolean', default: false, help: 'fewer cases and iterations (a smoke run)' },
+  json: { flag: 'json', type: 'string', metavar: 'FILE', nonEmpty: 'a file name', help: 'write { adapter, results: [...] } to FILE' },
+};
+
+export interface ExportSettings {
+  checkpoint: string;
+  out: string;
+}
+
+export const EXPORT_SETTINGS: SettingsOf<ExportSettings> = {
+  checkpoint: { flag: 'checkpoint', type: 'string', metavar: 'DIR|FILE', required: true, nonEmpty: 'a directory or file', help: 'a --checkpoint-dir (its newest valid checkpoint) or one .hatckpt file' },
+  out: { flag: 'out', type: 'string', metavar: 'FILE.safetensors', required: true, nonEmpty: 'a file name', help: 'safetensors with the reference implementation\'s names (README: "Weights out and in")' },
+};
+
+export interface Section {
+  title: string;
+  settings: readonly Setting[];
+}
+
+export interface CommandSpec {
+  name: 'train' | 'compare' | 'bench' | 'export';
+  /** One line in the top-level usage. */
+  summary: string;
+  sections: readonly Section[];
+  /** Paragraphs after the flags. */
+  notes?: readonly string[];
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  { name: 'train', summary: 'train a sequence of tasks with one approach: progress, the accuracy matrix, a results JSON', sections: TRAIN_SECTIONS },
+  {
+    name: 'compare', summary: 'every approach × seed on one benchmark: the forgetting ratio, tables and plots',
+    sections: [{ title: 'Comparison', settings: Object.values(COMPARE_SETTINGS) }],
+    notes: [
+      `Every train flag except ${COMPARE_REFUSED_TRAIN_SETTINGS.map((s) => `--${s.flag}`).join(', ')} (and --out, compare's own) is passed to every run; a run uses those that apply to its approach (webgpu-hat train --help): ${COMPARE_TRAIN_SETTINGS.map((s) => `--${s.flag}`).join(' ')}`,
+    ],
+  },
+  { name: 'bench', summary: 'microbenchmarks of the kernels and of whole training steps', sections: [{ title: 'Benchmarks', settings: Object.values(BENCH_SETTINGS) }] },
+  { name: 'export', summary: 'a checkpoint as safetensors with the reference\'s names', sections: [{ title: 'Export', settings: Object.values(EXPORT_SETTINGS) }] },
+];
+
+export type CommandName = CommandSpec['name'];
+
+export function commandSpec(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
