@@ -5,6 +5,7 @@ import { ShapeError } from '../runtime/errors.ts';
 import { empty, type Tensor } from '../tensor.ts';
 import { axpy } from './elementwise.ts';
 import { meanAll, REDUCE_SPECS, reduceView } from './reduce.ts';
+import { linearGrid, packParams } from './dispatch.ts';
 
 const WG = 256;
 
@@ -12,13 +13,6 @@ function sameSize(op: string, a: Tensor, b: Tensor): void {
   a.assertAlive(op);
   b.assertAlive(op);
   if (a.size !== b.size) throw new ShapeError(op, `[${a.shape.join(', ')}] and [${b.shape.join(', ')}] differ in size`);
-}
-
-function params3(count: number, x: number, y: number, z = 0): ArrayBuffer {
-  const p = new ArrayBuffer(16);
-  new Uint32Array(p, 0, 1)[0] = count;
-  new Float32Array(p, 4, 3).set([x, y, z]);
-  return p;
 }
 
 // ---------------------------------------------------------------------------------------------- Fisher
@@ -30,8 +24,8 @@ function params3(count: number, x: number, y: number, z = 0): ArrayBuffer {
 export function fisherAccumulate(fisher: Tensor, grad: Tensor, alpha: number, beta = 1): void {
   sameSize('fisherAccumulate', fisher, grad);
   fisher.engine.dispatch({
-    label: `fisherAccumulate [${fisher.shape.join('x')}]`, shader: { name: 'ewc_fisher' }, params: params3(fisher.size, alpha, beta),
-    buffers: [grad.buffer, fisher.buffer], workgroups: fisher.engine.grid(Math.ceil(fisher.size / WG)),
+    label: `fisherAccumulate [${fisher.shape.join('x')}]`, shader: { name: 'ewc_fisher' }, params: packParams([fisher.size], [alpha, beta, 0]),
+    buffers: [grad.buffer, fisher.buffer], workgroups: linearGrid(fisher.engine, fisher.size, WG),
   });
 }
 
@@ -81,9 +75,7 @@ function penaltyDispatch(term: PenaltyTerm, lambda: number, mode: GradMode, part
     grad = 'dx[i] = grad_out[0] * params.lambda * w * d;';
   }
   if (partials) bind('partials', 'read_write', partials.buffer);
-  const p = new ArrayBuffer(16);
-  new Uint32Array(p, 0, 2).set([theta.size, partialOffset]);
-  new Float32Array(p, 8, 1)[0] = lambda;
+  const p = packParams([theta.size, partialOffset], [lambda]);
   theta.engine.dispatch({
     label: `quadraticPenalty${term.fisher ? ' (fisher)' : ''}${mode === 'none' ? '' : ` grad ${mode}`} [${theta.shape.join('x')}]`,
     shader: {
@@ -94,7 +86,7 @@ function penaltyDispatch(term: PenaltyTerm, lambda: number, mode: GradMode, part
         PARTIALS: partials ? 'true' : 'false', STORE_PARTIAL: partials ? 'partials[params.partial_offset + group] = total;' : '',
       },
     },
-    params: p, buffers, workgroups: theta.engine.grid(Math.ceil(theta.size / WG)),
+    params: p, buffers, workgroups: linearGrid(theta.engine, theta.size, WG),
   });
 }
 
@@ -144,10 +136,7 @@ export interface DistillationOptions {
 }
 
 function distillParams(B: number, N: number, T: number, eps: number): ArrayBuffer {
-  const p = new ArrayBuffer(16);
-  new Uint32Array(p, 0, 2).set([B, N]);
-  new Float32Array(p, 8, 2).set([1 / T, eps]);
-  return p;
+  return packParams([B, N], [1 / T, eps]);
 }
 
 function checkDistill(op: string, logits: Tensor, oldLogits: Tensor, T: number, eps: number): [number, number] {
@@ -176,7 +165,7 @@ export function distillationForward(logits: Tensor, oldLogits: Tensor, { T = 1, 
   const rowLoss = empty(engine, [B], 'f32', 'distill row loss');
   engine.dispatch({
     label: `distillation [${B}x${N}] T${T}`, shader: { name: 'distill_forward' }, params: distillParams(B, N, T, eps),
-    buffers: [logits.buffer, oldLogits.buffer, stats.buffer, rowLoss.buffer], workgroups: engine.grid(Math.ceil(B / 64)),
+    buffers: [logits.buffer, oldLogits.buffer, stats.buffer, rowLoss.buffer], workgroups: linearGrid(engine, B, 64),
   });
   const loss = meanAll(rowLoss);
   rowLoss.dispose();
@@ -191,7 +180,7 @@ export function distillationBackward(logits: Tensor, oldLogits: Tensor, stats: T
   const dx = empty(engine, [B, N], 'f32', 'distill grad');
   engine.dispatch({
     label: `distillation backward [${B}x${N}] T${T}`, shader: { name: 'distill_backward' }, params: distillParams(B, N, T, eps),
-    buffers: [logits.buffer, oldLogits.buffer, stats.buffer, gradOut.buffer, dx.buffer], workgroups: engine.grid(Math.ceil((B * N) / WG)),
+    buffers: [logits.buffer, oldLogits.buffer, stats.buffer, gradOut.buffer, dx.buffer], workgroups: linearGrid(engine, B * N, WG),
   });
   return dx;
 }
@@ -207,8 +196,8 @@ export function immMeanMerge(theta: Tensor, old: Tensor, wOld: number, alpha = 1
   sameSize('immMeanMerge', theta, old);
   if (!(alpha > 0) || !(wOld >= 0)) throw new RangeError(`immMeanMerge: weights must be alpha > 0, wOld ≥ 0 (got ${alpha}, ${wOld})`);
   theta.engine.dispatch({
-    label: `immMeanMerge [${theta.shape.join('x')}]`, shader: { name: 'imm_merge_mean' }, params: params3(theta.size, wOld / (wOld + alpha), alpha / (wOld + alpha)),
-    buffers: [old.buffer, theta.buffer], workgroups: theta.engine.grid(Math.ceil(theta.size / WG)),
+    label: `immMeanMerge [${theta.shape.join('x')}]`, shader: { name: 'imm_merge_mean' }, params: packParams([theta.size], [wOld / (wOld + alpha), alpha / (wOld + alpha), 0]),
+    buffers: [old.buffer, theta.buffer], workgroups: linearGrid(theta.engine, theta.size, WG),
   });
 }
 
@@ -237,7 +226,7 @@ export function immModeMerge(theta: Tensor, old: Tensor | null, fisher: Tensor, 
   }
   sameSize('immModeMerge', theta, old);
   theta.engine.dispatch({
-    label: `immModeMerge [${theta.shape.join('x')}]`, shader: { name: 'imm_merge_mode' }, params: params3(theta.size, wOld, alpha, eps),
-    buffers: [old.buffer, fisher.buffer, theta.buffer, fisherAcc.buffer], workgroups: theta.engine.grid(Math.ceil(theta.size / WG)),
+    label: `immModeMerge [${theta.shape.join('x')}]`, shader: { name: 'imm_merge_mode' }, params: packParams([theta.size], [wOld, alpha, eps]),
+    buffers: [old.buffer, fisher.buffer, theta.buffer, fisherAcc.buffer], workgroups: linearGrid(theta.engine, theta.size, WG),
   });
 }

@@ -14,6 +14,7 @@
 import type { Engine } from '../runtime/engine.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, type Tensor } from '../tensor.ts';
+import { linearGrid } from './dispatch.ts';
 
 export interface Conv2dOptions {
   /** [sh, sw] or one number for both; default 1. */
@@ -218,7 +219,7 @@ export function conv2dBackwardWeight(dy: Tensor, x: Tensor, wShape: readonly num
     },
     params: convParams(g, tilesK, [split, tilesOK, 0, 0], partial ? undefined : epi),
     buffers: [dy.buffer, x.buffer, (partial ?? dw).buffer, ...(partial ? [] : epi.buffers ?? [])],
-    workgroups: engine.grid(Math.ceil((tilesOK * split) / wg)),
+    workgroups: linearGrid(engine, tilesOK * split, wg),
   });
   if (partial) {
     const count = g.o * CKK;
@@ -227,7 +228,7 @@ export function conv2dBackwardWeight(dy: Tensor, x: Tensor, wShape: readonly num
       shader: { name: 'conv2d_bwd_weight_reduce', append: [...(epi.append ?? []), epi.shader], constants: epi.constants },
       params: convParams(g, tilesK, [split, tilesOK, g.kh * g.kw, count], epi),
       buffers: [partial.buffer, partial.buffer, dw.buffer, ...(epi.buffers ?? [])],
-      workgroups: engine.grid(Math.ceil(count / 64)),
+      workgroups: linearGrid(engine, count, 64),
     });
     partial.dispose(); // returns to the pool; reuse is ordered after this batch's work
   }
@@ -246,7 +247,7 @@ export function conv2dBackwardBias(dy: Tensor, out?: Tensor): Tensor {
     shader: { name: 'conv2d_bwd_bias' },
     params: new Uint32Array([n, o, oh * ow, 0]),
     buffers: [dy.buffer, db.buffer],
-    workgroups: engine.grid(Math.ceil(o / 8)),
+    workgroups: linearGrid(engine, o, 8),
   });
   return db;
 }

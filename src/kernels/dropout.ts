@@ -1,6 +1,7 @@
 // Inverted dropout with a counter-based RNG (shaders/dropout_hash.wgsl): no state buffer and no stored
 // mask; the backward regenerates the mask from the seed.
 import { empty, Tensor } from '../tensor.ts';
+import { linearGrid } from './dispatch.ts';
 
 /** The WGSL snippet to `append` to a kernel that drops: provides `dropout_keep(seed: u32, index: u32, p: f32) -> bool`. */
 export const DROPOUT_HASH_SHADER = 'dropout_hash';
@@ -44,6 +45,6 @@ export function dropout(x: Tensor, p: number, seed: number, offset = 0, out?: Te
   u[1] = seed >>> 0;
   new Float32Array(params, 8, 2).set([p, 1 / (1 - p)]);
   u[4] = offset >>> 0;
-  x.engine.dispatch({ label: `dropout p=${p} [${x.shape.join('x')}]`, shader: { name: 'dropout', append: [DROPOUT_HASH_SHADER] }, params, buffers: [x.buffer, y.buffer], workgroups: x.engine.grid(Math.ceil(x.size / 256)) });
+  x.engine.dispatch({ label: `dropout p=${p} [${x.shape.join('x')}]`, shader: { name: 'dropout', append: [DROPOUT_HASH_SHADER] }, params, buffers: [x.buffer, y.buffer], workgroups: linearGrid(x.engine, x.size, 256) });
   return y;
 }

@@ -2,6 +2,7 @@
 import type { Engine } from '../runtime/engine.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, Tensor, type DType } from '../tensor.ts';
+import { linearGrid, packParams } from './dispatch.ts';
 
 export const ELEMENTWISE_WG = 256;
 
@@ -38,17 +39,13 @@ export const BINARY = {
 } as const;
 export type BinaryOp = keyof typeof BINARY;
 
-function linearDispatch(engine: Engine, count: number): [number, number] {
-  return engine.grid(Math.ceil(count / ELEMENTWISE_WG));
-}
-
 export function fill(engine: Engine, shape: readonly number[], value: number, dtype: DType = 'f32', out?: Tensor): Tensor {
   const t = out ?? empty(engine, shape, dtype, 'fill');
   const bits = new Uint32Array(1);
   if (t.dtype === 'f32') new Float32Array(bits.buffer)[0] = value;
   else if (t.dtype === 'i32') new Int32Array(bits.buffer)[0] = value;
   else bits[0] = value;
-  engine.dispatch({ label: `fill ${value} [${t.shape.join('x')}]`, shader: { name: 'fill' }, params: new Uint32Array([t.size, bits[0]!]), buffers: [t.buffer], workgroups: linearDispatch(engine, t.size) });
+  engine.dispatch({ label: `fill ${value} [${t.shape.join('x')}]`, shader: { name: 'fill' }, params: new Uint32Array([t.size, bits[0]!]), buffers: [t.buffer], workgroups: linearGrid(engine, t.size, ELEMENTWISE_WG) });
   return t;
 }
 
@@ -60,10 +57,8 @@ export function unary(op: UnaryOp, x: Tensor, alpha = 0, beta = 0, out?: Tensor)
 export function map(op: string, expr: string, x: Tensor, alpha = 0, beta = 0, out?: Tensor): Tensor {
   x.assertAlive(op);
   const y = out ?? empty(x.engine, x.shape, 'f32', op);
-  const params = new ArrayBuffer(16);
-  new Uint32Array(params, 0, 1)[0] = x.size;
-  new Float32Array(params, 4, 2).set([alpha, beta]);
-  x.engine.dispatch({ label: `${op} [${x.shape.join('x')}]`, shader: { name: 'unary', defines: { EXPR: expr } }, params, buffers: [x.buffer, y.buffer], workgroups: linearDispatch(x.engine, x.size) });
+  const params = packParams([x.size], [alpha, beta]);
+  x.engine.dispatch({ label: `${op} [${x.shape.join('x')}]`, shader: { name: 'unary', defines: { EXPR: expr } }, params, buffers: [x.buffer, y.buffer], workgroups: linearGrid(x.engine, x.size, ELEMENTWISE_WG) });
   return y;
 }
 
@@ -143,7 +138,7 @@ export function zip(op: string, expr: string, a: Tensor, b: Tensor, alpha = 1, o
   let workgroups: readonly [number, number, number?];
   if (contiguous) {
     entryPoint = 'same';
-    workgroups = linearDispatch(engine, y.size);
+    workgroups = linearGrid(engine, y.size, ELEMENTWISE_WG);
   } else if (c.shape.length <= 2) {
     entryPoint = 'rows';
     const rows = c.shape.length === 2 ? c.shape[0]! : 1;
@@ -151,7 +146,7 @@ export function zip(op: string, expr: string, a: Tensor, b: Tensor, alpha = 1, o
     workgroups = [Math.ceil(c.shape[c.shape.length - 1]! / ELEMENTWISE_WG), yz[0]!, yz[1]!];
   } else {
     entryPoint = 'general';
-    workgroups = linearDispatch(engine, y.size);
+    workgroups = linearGrid(engine, y.size, ELEMENTWISE_WG);
   }
   engine.dispatch({ label: `${op} [${a.shape.join('x')}] [${b.shape.join('x')}]`, shader: { name: 'binary', defines: { EXPR: expr }, entryPoint }, params, buffers: [a.buffer, b.buffer, y.buffer], workgroups });
   return y;
@@ -162,10 +157,8 @@ export function axpy(y: Tensor, x: Tensor, alpha = 1, beta = 1): void {
   if (y.size !== x.size) throw new ShapeError('axpy', `shapes differ: [${y.shape.join(', ')}] and [${x.shape.join(', ')}]`);
   y.assertAlive('axpy');
   x.assertAlive('axpy');
-  const params = new ArrayBuffer(16);
-  new Uint32Array(params, 0, 1)[0] = y.size;
-  new Float32Array(params, 4, 2).set([alpha, beta]);
-  y.engine.dispatch({ label: `axpy [${y.shape.join('x')}]`, shader: { name: 'axpy' }, params, buffers: [x.buffer, y.buffer], workgroups: linearDispatch(y.engine, y.size) });
+  const params = packParams([y.size], [alpha, beta]);
+  y.engine.dispatch({ label: `axpy [${y.shape.join('x')}]`, shader: { name: 'axpy' }, params, buffers: [x.buffer, y.buffer], workgroups: linearGrid(y.engine, y.size, ELEMENTWISE_WG) });
 }
 
 /** target += source, in place. */

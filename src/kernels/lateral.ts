@@ -5,6 +5,7 @@ import { ShapeError } from '../runtime/errors.ts';
 import { empty, type Tensor } from '../tensor.ts';
 import { fill } from './elementwise.ts';
 import { sumAll } from './reduce.ts';
+import { linearGrid } from './dispatch.ts';
 
 const WG = 256;
 
@@ -26,7 +27,7 @@ export function lateralScale(x: Tensor, alpha: Tensor, j: number, out?: Tensor):
   const y = out ?? empty(x.engine, x.shape, 'f32', 'lateral scale');
   x.engine.dispatch({
     label: `lateralScale [${x.shape.join('x')}] alpha[${j}]`, shader: { name: 'lateral_scale' }, params: params(x.size, j),
-    buffers: [x.buffer, alpha.buffer, y.buffer], workgroups: x.engine.grid(Math.ceil(x.size / WG)),
+    buffers: [x.buffer, alpha.buffer, y.buffer], workgroups: linearGrid(x.engine, x.size, WG),
   });
   return y;
 }

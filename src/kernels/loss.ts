@@ -3,6 +3,7 @@ import { ShapeError } from '../runtime/errors.ts';
 import { empty, Tensor } from '../tensor.ts';
 import { addInto } from './elementwise.ts';
 import { meanAll, sumAll } from './reduce.ts';
+import { linearGrid } from './dispatch.ts';
 
 function checkLabels(op: string, logits: Tensor, labels: Tensor): [number, number] {
   logits.assertAlive(op);
@@ -28,7 +29,7 @@ export function softmaxCrossEntropyForward(logits: Tensor, labels: Tensor): Soft
   const rowLoss = empty(engine, [B], 'f32', 'sce row loss');
   engine.dispatch({
     label: `softmaxCrossEntropy [${B}x${N}]`, shader: { name: 'softmax_cross_entropy' }, params: new Uint32Array([B, N, 0, 0]),
-    buffers: [logits.buffer, labels.buffer, lse.buffer, rowLoss.buffer], workgroups: engine.grid(Math.ceil(B / 64)),
+    buffers: [logits.buffer, labels.buffer, lse.buffer, rowLoss.buffer], workgroups: linearGrid(engine, B, 64),
   });
   const loss = meanAll(rowLoss);
   rowLoss.dispose();
@@ -43,7 +44,7 @@ export function softmaxCrossEntropyBackward(logits: Tensor, labels: Tensor, lse:
   const dx = empty(engine, [B, N], 'f32', 'sce grad');
   engine.dispatch({
     label: `softmaxCrossEntropy backward [${B}x${N}]`, shader: { name: 'softmax_cross_entropy_backward' }, params: new Uint32Array([B, N, 0, 0]),
-    buffers: [logits.buffer, labels.buffer, lse.buffer, gradOut.buffer, dx.buffer], workgroups: engine.grid(Math.ceil((B * N) / 256)),
+    buffers: [logits.buffer, labels.buffer, lse.buffer, gradOut.buffer, dx.buffer], workgroups: linearGrid(engine, B * N, 256),
   });
   return dx;
 }
@@ -56,7 +57,7 @@ export function argmax(x: Tensor): Tensor {
   x.engine.dispatch({
     label: `argmax [${B}x${N}]`,
     shader: { name: 'argmax', defines: { BINDINGS: '@group(0) @binding(2) var<storage, read_write> out: array<i32>;', STORE: 'out[b] = i32(arg);' } },
-    params: new Uint32Array([B, N, 0, 0]), buffers: [x.buffer, out.buffer], workgroups: x.engine.grid(Math.ceil(B / 64)),
+    params: new Uint32Array([B, N, 0, 0]), buffers: [x.buffer, out.buffer], workgroups: linearGrid(x.engine, B, 64),
   });
   return out;
 }
@@ -79,7 +80,7 @@ export function countCorrect(logits: Tensor, labels: Tensor, accumulator?: Tenso
         STORE: 'out[b] = select(0.0, 1.0, i32(arg) == labels[b]);',
       },
     },
-    params: new Uint32Array([B, N, 0, 0]), buffers: [logits.buffer, labels.buffer, flags.buffer], workgroups: engine.grid(Math.ceil(B / 64)),
+    params: new Uint32Array([B, N, 0, 0]), buffers: [logits.buffer, labels.buffer, flags.buffer], workgroups: linearGrid(engine, B, 64),
   });
   const count = sumAll(flags);
   flags.dispose();

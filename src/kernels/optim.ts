@@ -3,6 +3,7 @@ import { ShapeError } from '../runtime/errors.ts';
 import type { Engine } from '../runtime/engine.ts';
 import { empty, Tensor } from '../tensor.ts';
 import { REDUCE_SPECS, dispatchStage, planStage, reduceView, stageOutputs, type ReduceView } from './reduce.ts';
+import { linearGrid } from './dispatch.ts';
 
 /**
  * sqrt(Σ over tensors Σ g²) into a [1] tensor (`out` when given), without reading anything back: one
@@ -51,6 +52,6 @@ export function sgdStep(w: Tensor, g: Tensor, lr: number, clip?: { norm: Tensor;
   u[3] = clip ? 1 : 0;
   w.engine.dispatch({
     label: `sgd [${w.shape.join('x')}]`, shader: { name: 'sgd', defines: { T: vec4 ? 'vec4<f32>' : 'f32' } }, params,
-    buffers: [g.buffer, w.buffer, (clip?.norm ?? g).buffer], workgroups: w.engine.grid(Math.ceil(count / 256)),
+    buffers: [g.buffer, w.buffer, (clip?.norm ?? g).buffer], workgroups: linearGrid(w.engine, count, 256),
   });
 }

@@ -2,6 +2,7 @@
 // (u32, index ih·W + iw within the input plane); backward gathers, so overlapping windows are exact.
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, type Tensor } from '../tensor.ts';
+import { linearGrid } from './dispatch.ts';
 
 export interface MaxPool2dOptions {
   /** Window [kh, kw] or one number; default 2. */
@@ -43,7 +44,7 @@ export function maxpool2dForward(x: Tensor, opts: MaxPool2dOptions = {}): { out:
     label: `maxpool2d [${x.shape.join('x')}] k${g.kh},${g.kw} s${g.sh},${g.sw}`,
     shader: { name: 'maxpool2d' }, params: params(g),
     buffers: [x.buffer, out.buffer, argmax.buffer],
-    workgroups: engine.grid(Math.ceil(out.size / 64)),
+    workgroups: linearGrid(engine, out.size, 64),
   });
   return { out, argmax };
 }
@@ -63,7 +64,7 @@ export function maxpool2dBackward(dy: Tensor, argmax: Tensor, xShape: readonly n
     label: `maxpool2d dX [${xShape.join('x')}] k${g.kh},${g.kw} s${g.sh},${g.sw}`,
     shader: { name: 'maxpool2d_bwd' }, params: params(g),
     buffers: [dy.buffer, argmax.buffer, dx.buffer],
-    workgroups: engine.grid(Math.ceil(dx.size / 64)),
+    workgroups: linearGrid(engine, dx.size, 64),
   });
   return dx;
 }
