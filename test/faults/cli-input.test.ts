@@ -2,39 +2,59 @@
 // exit code 2; bad data files and task-sequence files name the file, the task and the key. Every case runs
 // through the CLI's own parsing and loading (parseTrainArgs, loadBenchmark); a sample of each kind also
 // runs as a real `webgpu-hat` process (each costs a second of start-up), for the exit codes and output.
+// --help of every subcommand prints its usage (made from the schema) and exits 0.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeIdx } from '../../src/data/idx.ts';
 import { inBatches, runCliAsync, tempDir, writeIdxData, type CliResult } from './_cli.ts';
-import { loadBenchmark, parseTrainArgs } from '../../src/cli/train.ts';
+import { loadBenchmark } from '../../src/cli/benchmarks.ts';
+import { parseTrainArgs } from '../../src/cli/flags.ts';
 import { UsageError } from '../../src/config/usage-error.ts';
+import { isHelpRequested } from '../../src/config/parse.ts';
 
 const dir = tempDir('badinput');
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-interface Case { name: string; args: string[]; status: number; text: RegExp; usage?: boolean }
+/** usage: which usage the mistake prints (the command's, or the list of commands). */
+interface Case { name: string; args: string[]; status: number; text: RegExp; usage?: 'command' | 'top' }
 
 const flagCases: Case[] = [
-  { name: 'unknown flag', args: ['train', '--bogus', '1'], status: 2, text: /Unknown option '--bogus'/, usage: true },
-  { name: 'unknown command', args: ['trian'], status: 2, text: /unknown command "trian"/, usage: true },
-  { name: 'non-integer epochs', args: ['train', '--epochs', 'two'], status: 2, text: /--epochs: expected an integer ≥ 1, got "two"/, usage: true },
-  { name: 'zero batch', args: ['train', '--batch', '0'], status: 2, text: /--batch: expected an integer ≥ 1, got "0"/, usage: true },
-  { name: 'negative lr', args: ['train', '--lr=-1'], status: 2, text: /--lr: expected a positive number, got "-1"/, usage: true },
-  { name: 'negative lr, no =', args: ['train', '--lr', '-1'], status: 2, text: /Option '--lr' argument is ambiguous/, usage: true },
-  { name: 'NaN smax', args: ['train', '--smax', 'NaN'], status: 2, text: /--smax: expected a positive number, got "NaN"/, usage: true },
-  { name: 'bad hidden list', args: ['train', '--hidden', '32,x'], status: 2, text: /--hidden: expected an integer ≥ 1, got "x"/, usage: true },
-  { name: 'unknown approach', args: ['train', '--approach', 'ewk'], status: 2, text: /--approach: unknown approach "ewk" \(hat \| sgd \| sgd-frozen \| joint \| ewc/, usage: true },
-  { name: 'a PathNet flag with another approach', args: ['train', '--approach', 'ewc', '--generations', '5'], status: 2, text: /--generations: only pathnet has it \(the approach is ewc\)/, usage: true },
-  { name: 'more active modules than modules', args: ['train', '--approach', 'pathnet', '--modules', '2'], status: 2, text: /--active: a path takes 3 modules per layer, more than the 2 there are \(--modules\)/, usage: true },
-  { name: 'zero generations', args: ['train', '--approach', 'pathnet', '--generations', '0'], status: 2, text: /--generations: expected an integer ≥ 1, got "0"/, usage: true },
-  { name: 'missing value', args: ['train', '--epochs'], status: 2, text: /Option '--epochs <value>' argument missing/, usage: true },
-  { name: 'positional argument', args: ['train', 'split-mnist'], status: 2, text: /Unexpected argument 'split-mnist'/, usage: true },
-  { name: 'unknown benchmark', args: ['train', '--benchmark', 'cifar-1000'], status: 2, text: /--benchmark: unknown benchmark "cifar-1000"/, usage: true },
-  { name: 'missing sequence file', args: ['train', '--benchmark', '/nonexistent/seq.json'], status: 2, text: /--benchmark: file not found: \/nonexistent\/seq\.json/, usage: true },
-  { name: '--resume without a directory', args: ['train', '--resume'], status: 2, text: /--resume needs --checkpoint-dir DIR/, usage: true },
-  { name: 'export without --checkpoint', args: ['export', '--out', 'x.safetensors'], status: 2, text: /export: --checkpoint DIR\|FILE is required/, usage: true },
+  { name: 'unknown flag', args: ['train', '--bogus', '1'], status: 2, text: /Unknown option '--bogus'/, usage: 'command' },
+  { name: 'unknown command', args: ['trian'], status: 2, text: /unknown command "trian"/, usage: 'top' },
+  { name: 'non-integer epochs', args: ['train', '--epochs', 'two'], status: 2, text: /--epochs: expected an integer ≥ 1, got "two"/, usage: 'command' },
+  { name: 'zero batch', args: ['train', '--batch', '0'], status: 2, text: /--batch: expected an integer ≥ 1, got "0"/, usage: 'command' },
+  { name: 'negative lr', args: ['train', '--lr=-1'], status: 2, text: /--lr: expected a positive number, got "-1"/, usage: 'command' },
+  { name: 'negative lr, no =', args: ['train', '--lr', '-1'], status: 2, text: /Option '--lr' argument is ambiguous/, usage: 'command' },
+  { name: 'NaN smax', args: ['train', '--smax', 'NaN'], status: 2, text: /--smax: expected a positive number, got "NaN"/, usage: 'command' },
+  { name: 'bad hidden list', args: ['train', '--hidden', '32,x'], status: 2, text: /--hidden: expected an integer ≥ 1, got "x"/, usage: 'command' },
+  { name: 'unknown approach', args: ['train', '--approach', 'ewk'], status: 2, text: /--approach: unknown approach "ewk" \(hat \| sgd \| sgd-frozen \| joint \| ewc/, usage: 'command' },
+  { name: 'a PathNet flag with another approach', args: ['train', '--approach', 'ewc', '--generations', '5'], status: 2, text: /--generations: only pathnet has it \(the approach is ewc\)/, usage: 'command' },
+  { name: 'more active modules than modules', args: ['train', '--approach', 'pathnet', '--modules', '2'], status: 2, text: /--active: a path takes 3 modules per layer, more than the 2 there are \(--modules\)/, usage: 'command' },
+  { name: 'zero generations', args: ['train', '--approach', 'pathnet', '--generations', '0'], status: 2, text: /--generations: expected an integer ≥ 1, got "0"/, usage: 'command' },
+  { name: 'negative c', args: ['train', '--c=-0.5'], status: 2, text: /--c: expected a number ≥ 0, got "-0\.5"/, usage: 'command' },
+  { name: 'lr factor of 1', args: ['train', '--lr-factor', '1'], status: 2, text: /--lr-factor: expected a number > 1, got "1"/, usage: 'command' },
+  { name: 'negative seed', args: ['train', '--seed=-1'], status: 2, text: /--seed: expected an integer ≥ 0, got "-1"/, usage: 'command' },
+  { name: 'blank seed', args: ['train', '--seed', ''], status: 2, text: /--seed: expected an integer ≥ 0, got ""/, usage: 'command' },
+  { name: 'zero clip', args: ['train', '--approach', 'ewc', '--clip', '0'], status: 2, text: /--clip: expected a positive number, got "0"/, usage: 'command' },
+  { name: 'fractional patience', args: ['train', '--patience', '2.5'], status: 2, text: /--patience: expected an integer ≥ 1, got "2\.5"/, usage: 'command' },
+  { name: 'a penalty weight for hat', args: ['train', '--lambda', '3'], status: 2, text: /--lambda: only ewc, imm-mean, imm-mode, lwf, lfl have it \(the approach is hat\)/, usage: 'command' },
+  { name: 'a temperature for ewc', args: ['train', '--approach', 'ewc', '--temperature', '2'], status: 2, text: /--temperature: only lwf has it \(the approach is ewc\)/, usage: 'command' },
+  { name: 'a HAT setting for sgd', args: ['train', '--approach', 'sgd', '--smax', '100'], status: 2, text: /--smax: only hat has it \(the approach is sgd\)/, usage: 'command' },
+  { name: 'unknown network', args: ['train', '--net', 'resnet'], status: 2, text: /--net: unknown network "resnet" \(mlp \| alexnet\)/, usage: 'command' },
+  { name: 'compare: backwards seed range', args: ['compare', '--seeds', '3-1'], status: 2, text: /--seeds: range 3-1 runs backwards/, usage: 'command' },
+  { name: 'compare: unknown approach', args: ['compare', '--approaches', 'hat,ewk'], status: 2, text: /--approaches: unknown approach "ewk"/, usage: 'command' },
+  { name: 'compare: --approach', args: ['compare', '--approach', 'ewc'], status: 2, text: /compare: use --approaches and --seeds/, usage: 'command' },
+  { name: 'compare: a bad train flag', args: ['compare', '--epochs', '0'], status: 2, text: /--epochs: expected an integer ≥ 1, got "0"/, usage: 'command' },
+  { name: 'bench: unknown suite', args: ['bench', '--suite', 'matmul,fft'], status: 2, text: /--suite: unknown suite "fft" \(matmul \| conv \| gates \| step \| all\)/, usage: 'command' },
+  { name: 'export: unknown flag', args: ['export', '--checkpoint', 'x', '--out', 'y', '--force'], status: 2, text: /Unknown option '--force'/, usage: 'command' },
+  { name: 'missing value', args: ['train', '--epochs'], status: 2, text: /Option '--epochs <value>' argument missing/, usage: 'command' },
+  { name: 'positional argument', args: ['train', 'split-mnist'], status: 2, text: /Unexpected argument 'split-mnist'/, usage: 'command' },
+  { name: 'unknown benchmark', args: ['train', '--benchmark', 'cifar-1000'], status: 2, text: /--benchmark: unknown benchmark "cifar-1000"/, usage: 'command' },
+  { name: 'missing sequence file', args: ['train', '--benchmark', '/nonexistent/seq.json'], status: 2, text: /--benchmark: file not found: \/nonexistent\/seq\.json/, usage: 'command' },
+  { name: '--resume without a directory', args: ['train', '--resume'], status: 2, text: /--resume needs --checkpoint-dir DIR/, usage: 'command' },
+  { name: 'export without --checkpoint', args: ['export', '--out', 'x.safetensors'], status: 2, text: /export: --checkpoint DIR\|FILE is required/, usage: 'command' },
   { name: 'export of a missing checkpoint', args: ['export', '--checkpoint', '/nonexistent/ck', '--out', join(dir, 'x.safetensors')], status: 1, text: /checkpoint not found: \/nonexistent\/ck/ },
 ];
 
@@ -89,8 +109,10 @@ function check(c: Case, r: CliResult): void {
   const all = r.stderr + r.stdout;
   assert.is(r.status, c.status, `${c.name}: exit ${r.status}, expected ${c.status}\n${all}`);
   assert.match(r.stderr, c.text, `${c.name}: message\n${r.stderr}`);
-  if (c.usage) assert.match(r.stderr, /Usage:[^]*webgpu-hat train \[flags\][^]*--checkpoint-dir DIR/, `${c.name}: no usage`);
-  else assert.not.match(r.stderr, /Usage:/, `${c.name}: usage shown for a data error`);
+  if (c.usage === 'command') assert.match(r.stderr, new RegExp(`Usage: webgpu-hat ${c.args[0]} \\[flags\\]\n`), `${c.name}: no usage of ${c.args[0]}`);
+  if (c.usage === 'command' && c.args[0] === 'train') assert.match(r.stderr, /--checkpoint-dir DIR/, `${c.name}: not the train flags`);
+  if (c.usage === 'top') assert.match(r.stderr, /Usage:\n  webgpu-hat train \[flags\][^]*webgpu-hat export \[flags\]/, `${c.name}: no list of commands`);
+  if (!c.usage) assert.not.match(r.stderr, /Usage:/, `${c.name}: usage shown for a data error`);
   assert.not.match(r.stderr, /^\s+at .*\.ts:\d+/m, `${c.name}: a stack trace instead of a message\n${r.stderr}`);
 }
 
@@ -98,7 +120,9 @@ function check(c: Case, r: CliResult): void {
 async function inProcess(c: Case): Promise<void> {
   if (c.args[0] !== 'train') return;
   try {
-    await loadBenchmark(parseTrainArgs(c.args.slice(1)));
+    const args = parseTrainArgs(c.args.slice(1));
+    if (isHelpRequested(args)) assert.unreachable(`${c.name}: help`);
+    else await loadBenchmark(args);
   } catch (e) {
     assert.is(e instanceof UsageError, c.status === 2, `${c.name}: ${(e as Error).name}: ${(e as Error).message}`);
     assert.match((e as Error).message, c.text, c.name);
@@ -107,7 +131,10 @@ async function inProcess(c: Case): Promise<void> {
   assert.unreachable(`${c.name}: accepted`);
 }
 
-const spawned = ['unknown flag', 'unknown command', 'non-integer epochs', 'negative lr, no =', '--resume without a directory', 'export of a missing checkpoint', 'IDX wrong magic', 'CIFAR truncated', 'sequence: unknown key'];
+const spawned = [
+  'unknown flag', 'unknown command', 'non-integer epochs', 'negative lr, no =', '--resume without a directory', 'export of a missing checkpoint', 'IDX wrong magic', 'CIFAR truncated', 'sequence: unknown key',
+  'a penalty weight for hat', 'compare: backwards seed range', 'compare: a bad train flag', 'bench: unknown suite', 'export: unknown flag',
+];
 
 test('flag mistakes: the message (and, as a process, the usage and exit code 2)', async () => {
   for (const c of flagCases) await inProcess(c);
@@ -124,11 +151,22 @@ test('as real processes: usage and exit code 2 for flags, a one-line message and
   cases.forEach((c, i) => check(c, results[i]!));
 });
 
-test('help exits 0 and shows every command', async () => {
-  const r = await runCliAsync(['help']);
-  assert.is(r.status, 0);
-  assert.match(r.stdout, /webgpu-hat export \[flags\]/);
-  assert.match(r.stdout, /--resume/);
+test('help exits 0 and shows every command; --help of each command prints its usage and exits 0', async () => {
+  const commands = ['train', 'compare', 'bench', 'export'];
+  const [help, bare, ...each] = await inBatches([['help'], [], ...commands.map((c) => [c, '--help'])].map((args) => () => runCliAsync(args)), 3);
+  assert.is(help!.status, 0);
+  for (const c of commands) assert.match(help!.stdout, new RegExp(`webgpu-hat ${c} \\[flags\\]`));
+  assert.match(help!.stdout, /--resume/);
+  assert.is(bare!.status, 2, 'no command: the list of commands and exit code 2');
+  assert.match(bare!.stderr, /webgpu-hat compare \[flags\]/);
+  const flags: Record<string, RegExp> = { train: /--lambda X[^]*--checkpoint-dir DIR/, compare: /--approaches A,B,\.\.\.[^]*--seeds/, bench: /--suite NAME\[,NAME\][^]*--peers[^]*--quick[^]*--json FILE/, export: /--checkpoint DIR\|FILE[^]*--out FILE\.safetensors/ };
+  each.forEach((r, i) => {
+    const c = commands[i]!;
+    assert.is(r.status, 0, `${c} --help: exit ${r.status}\n${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`^Usage: webgpu-hat ${c} \\[flags\\]`), `${c} --help`);
+    assert.match(r.stdout, flags[c]!, `${c} --help: its flags`);
+    assert.is(r.stderr, '', `${c} --help wrote to stderr`);
+  });
 });
 
 test.run();
