@@ -18,7 +18,8 @@ function checkEmbeddingGrad(op: string, e: Tensor, dERaw: Tensor, prev: Tensor |
 }
 
 /**
- * e's gradient: g = dERaw + c·s·a(1−a)(1 − prev)/regDenominator, then
+ * e's gradient: g = dERaw + c·s·a·σ(−s·e)·(1 − prev)/regDenominator (σ(−s·e) is 1 − a, exact where the
+ * gate saturates), then
  * g *= smax/s · (cosh(clamp(s·e, −50, 50)) + 1)/(cosh(e) + 1); one elementwise kernel.
  */
 export function hatEmbeddingGrad(e: Tensor, dERaw: Tensor, prev: Tensor | null, o: EmbeddingGradOptions): Tensor {
@@ -40,8 +41,13 @@ export function hatEmbeddingGradUnfused(e: Tensor, dERaw: Tensor, prev: Tensor |
   checkEmbeddingGrad('hatEmbeddingGradUnfused', e, dERaw, prev, o);
   const se = unary('affine', e, o.s, 0);
   const a = unary('sigmoid', se);
-  let slope = map('sigmoid slope', 'x * (1.0 - x)', a);
+  // 1 − a as σ(−s·e): 1.0 − a rounds to 0 once the gate saturates (s·e past ≈ 16.6).
+  const minusSe = unary('affine', e, -o.s, 0);
+  const oneMinusA = unary('sigmoid', minusSe);
+  minusSe.dispose();
+  let slope = binary('mul', a, oneMinusA);
   a.dispose();
+  oneMinusA.dispose();
   if (prev) {
     const free = oneMinus(prev);
     const t = binary('mul', slope, free);

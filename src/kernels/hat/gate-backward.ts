@@ -73,11 +73,13 @@ export function hatGateBackwardUnfused(g: Tensor, h: Tensor, gate: Gate, p: numb
     binary('mul', masked, aKeep.reshape([units, 1]), 1, dz);
     masked.dispose();
     aKeep.dispose();
-    // dE = s·(1 − a)·Σ g·h
+    // dE = s·(1 − a)·Σ g·h, with 1 − a as σ(−s·e) (exact where the gate saturates)
     const gh = binary('mul', g3, h3);
     const sumGh = reduce('sum', gh, [0, 2]);
     gh.dispose();
-    const sOneMinusA = unary('affine', a, -gate.s, gate.s);
+    const oneMinusA = gateUnfused(gate.embedding, -gate.s);
+    const sOneMinusA = unary('affine', oneMinusA, gate.s, 0);
+    oneMinusA.dispose();
     const dEmbedding = binary('mul', sOneMinusA, sumGh);
     sOneMinusA.dispose();
     sumGh.dispose();
