@@ -72,3 +72,17 @@ export async function finiteDifference(f: (x: Float64Array) => Promise<number> |
   }
   return grad;
 }
+
+/** Tests that skipped themselves in this process (scripts/run-test-file.mjs counts them as skipped, not passed). */
+const skips = globalThis as { __webgpuHatTestSkips?: string[] };
+
+/**
+ * Marks the running test as skipped, for a test that cannot run here (no such adapter feature, no data
+ * set): prints `SKIP <name>: <reason>`; the test returns right after. `context` is the test's uvu
+ * context (its name) or the name itself. uvu's own test.skip decides before the run; this decides in it.
+ */
+export function skip(context: { __test__?: string } | string, reason: string): void {
+  const name = typeof context === 'string' ? context : context.__test__ || '(unnamed test)';
+  (skips.__webgpuHatTestSkips ??= []).push(`${name}: ${reason}`);
+  console.log(`SKIP ${name}: ${reason}`);
+}

@@ -7,6 +7,7 @@ import { MNIST_PIXELS, mnistFromDigitArrays } from '../../src/data/mnist.ts';
 import { loadMnist } from '../../src/data/mnist-node.ts';
 import { DEFAULT_FASHION_DIR, loadFashionMnist, mnist2, pmnist, splitFashion, splitMnist } from '../../src/data/tasks.ts';
 import { tempDir, throwsWith } from './_helpers.ts';
+import { skip } from '../helpers.ts';
 
 test('pure builder: first 80 % of each digit is train, the rest test', () => {
   // digit d has 5 samples whose pixels all equal d * 10 + sample index
@@ -97,9 +98,9 @@ test('Fashion-MNIST: missing files say how to install them', () => {
   throwsWith(() => splitFashion(empty), empty, 'apt-get install dataset-fashion-mnist', 'train-images-idx3-ubyte');
 });
 
-const haveFashion = existsSync(join(DEFAULT_FASHION_DIR, 'train-images-idx3-ubyte.gz'));
-test(`Fashion-MNIST from ${DEFAULT_FASHION_DIR} (${haveFashion ? 'present' : 'absent: skipped'})`, () => {
-  if (!haveFashion) return;
+test(`Fashion-MNIST from ${DEFAULT_FASHION_DIR}`, (context) => {
+  const first = join(DEFAULT_FASHION_DIR, 'train-images-idx3-ubyte.gz');
+  if (!existsSync(first)) return skip(context, `${first} is absent (apt-get install dataset-fashion-mnist)`);
   const { train, test: testSet } = loadFashionMnist();
   assert.equal([train.n, testSet.n, train.height, train.width, train.classes], [60000, 10000, 28, 28, 10]);
   for (const c of classCounts(train)) assert.is(c, 6000);

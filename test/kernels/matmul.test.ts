@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getEngine, randomArray, upload, assertClose } from '../helpers.ts';
+import { getEngine, randomArray, upload, assertClose, skip } from '../helpers.ts';
 import { matmul, biasReluEpilogue, chooseVariant, variantTile, type MatmulForm, type MatmulVariant } from '../../src/kernels/matmul.ts';
 import { matmulRef, operandShapes } from '../reference/matmul.ts';
 import { Engine } from '../../src/runtime/engine.ts';
@@ -49,13 +49,13 @@ test('the register-block core at a GPU-style small block and the CPU block agree
 });
 
 // The subgroup core needs a device with `subgroups` (sizes 8): built here, since the shared engine may not ask for it.
-test('the subgroup core (CPU adapters), both loaders, every form, and what chooseVariant picks there', async () => {
+test('the subgroup core (CPU adapters), both loaders, every form, and what chooseVariant picks there', async (context) => {
   const gpu = create([]);
   const adapter = await gpu.requestAdapter();
   const info = adapter?.info as (GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number }) | undefined;
   if (!adapter || !adapter.features.has('subgroups') || info?.subgroupMinSize !== 8 || info?.subgroupMaxSize !== 8) {
-    console.log('  (skipped: adapter has no subgroups of 8)');
-    return;
+    const sizes = info?.subgroupMinSize === undefined ? 'no subgroup sizes' : `subgroups of ${info.subgroupMinSize}–${info.subgroupMaxSize}`;
+    return skip(context, `the adapter (${info?.description || info?.vendor || 'none'}) has ${adapter?.features.has('subgroups') ? sizes : 'no subgroups feature'}, the subgroup core needs exactly 8`);
   }
   const device = await adapter.requestDevice({ requiredFeatures: ['subgroups' as GPUFeatureName] });
   const engine = new Engine(device, { vendor: info.vendor, architecture: info.architecture, description: info.description, device: info.device, isCpu: true }, nodeShaderSource, gpu);
