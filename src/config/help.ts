@@ -1,7 +1,7 @@
 // The usage texts and the CLI reference (docs/cli.md), written from the schema: each flag once, with its
 // default, accepted range and the approaches it applies to.
 import { COMMANDS, commandSpec, type CommandSpec } from './commands.ts';
-import { CONFIG_SETTINGS, PRESETS } from './schema.ts';
+import { APPROACH_SETTINGS, CONFIG_SETTINGS, PRESETS } from './schema.ts';
 import { formatValue, rangeText, type Setting } from './setting.ts';
 import { DEFAULT_CONFIG } from './train-config.ts';
 
@@ -88,14 +88,31 @@ export function fullHelp(): string {
   return [topUsage(), ...COMMANDS.map((c) => commandUsage(c.name))].join('\n');
 }
 
+/** Text in a Markdown table cell: a pipe would end the cell, even inside code. */
 const cell = (text: string) => text.replace(/\|/g, '\\|');
+const code = (text: string) => (text ? `\`${cell(text)}\`` : '—');
+
+/** The key a setting has in TrainConfig or in the approaches' options (what API users write). */
+function apiKey(s: Setting): string {
+  for (const table of [CONFIG_SETTINGS, APPROACH_SETTINGS]) {
+    const key = Object.entries(table).find(([, v]) => v === s)?.[0];
+    if (key) return code(key);
+  }
+  return '—';
+}
 
 function markdownSection(c: CommandSpec): string {
+  const train = c.name === 'train';
   const out = [`## \`webgpu-hat ${c.name}\``, '', `${c.summary[0]!.toUpperCase()}${c.summary.slice(1)}.`, ''];
   for (const section of c.sections) {
-    out.push(`### ${section.title}`, '', '| Flag | Applies to | Accepts | Default | Description |', '| --- | --- | --- | --- | --- |');
+    out.push(`### ${section.title}`, '');
+    out.push(train ? '| Flag | Key | Applies to | Accepts | Default | Description |' : '| Flag | Accepts | Default | Description |');
+    out.push(train ? '| --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- |');
     for (const s of section.settings) {
-      out.push(`| \`${flagText(s)}\` | ${s.appliesTo ? s.appliesTo.join(', ') : 'all'} | ${cell(rangeText(s) || (s.type === 'boolean' ? 'flag' : s.type))} | ${cell(defaultText(s) || (s.type === 'boolean' ? 'off' : '—'))} | ${cell(s.help)} |`);
+      const accepts = cell(rangeText(s) || (s.type === 'boolean' ? 'flag' : s.type));
+      const fallback = s.type === 'boolean' ? 'off' : s.required ? 'required' : '—';
+      const row = [code(flagText(s)), ...(train ? [apiKey(s), s.appliesTo ? s.appliesTo.join(', ') : 'all'] : []), accepts, defaultText(s) ? code(defaultText(s)) : fallback, cell(s.help)];
+      out.push(`| ${row.join(' | ')} |`);
     }
     out.push('');
   }
@@ -108,7 +125,10 @@ function apiDefaults(): string {
   const differing = Object.entries(CONFIG_SETTINGS)
     .filter(([, s]) => formatValue(cliDefault(s)) !== formatValue(s.default))
     .map(([key, s]) => `\`${key}\` ${formatValue(s.default)} (CLI: ${formatValue(cliDefault(s))})`);
-  return `The library's \`resolveTrainConfig(partial)\` fills the same defaults and checks the same ranges (keys as in \`TrainConfig\`: ${Object.keys(DEFAULT_CONFIG).map((k) => `\`${k}\``).join(', ')}), except ${differing.join(', ')}: the CLI's quick preset is for minutes, not hours.`;
+  return [
+    `The library's \`resolveTrainConfig(partial)\` (keys as in \`TrainConfig\`: ${Object.keys(DEFAULT_CONFIG).map((k) => `\`${k}\``).join(', ')}) fills the same defaults and checks the same ranges, except ${differing.join(', ')}: the CLI's quick preset is for minutes, not hours.`,
+    `\`resolveApproachOptions(approach, options)\` does the same for the approaches' options (${Object.keys(APPROACH_SETTINGS).map((k) => `\`${k}\``).join(', ')}): the reference's value where one is not given, and an error for an option of another approach.`,
+  ].join(' ');
 }
 
 /** docs/cli.md: scripts/cli-docs.mjs writes it, a test checks the committed file equals this. */

@@ -39,7 +39,7 @@ export function checkValue<T>(s: Setting<T>, value: unknown, label: string): T {
 /** `given`'s keys that `table` does not describe: a UsageError listing the known ones. */
 function rejectUnknownKeys(given: object, table: object, what: string): void {
   for (const key of Object.keys(given)) {
-    if (!Object.hasOwn(table, key)) throw new UsageError(`${key}: not a ${what} setting (known: ${Object.keys(table).join(', ')})`);
+    if (!Object.hasOwn(table, key)) throw new UsageError(`${key}: unknown ${what} (known: ${Object.keys(table).join(', ')})`);
   }
 }
 
@@ -65,7 +65,7 @@ function entries<T extends object>(table: T): [keyof T & string, T[keyof T]][] {
  * and the gradient clip of the approach, as the reference sets it), every value checked.
  */
 export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
-  rejectUnknownKeys(partial, CONFIG_SETTINGS, 'TrainConfig');
+  rejectUnknownKeys(partial, CONFIG_SETTINGS, 'TrainConfig key');
   const approach = checkValue(CONFIG_SETTINGS.approach, partial.approach ?? CONFIG_SETTINGS.approach.default, 'approach');
   const config: Record<string, unknown> = {};
   for (const [key, s] of entries(CONFIG_SETTINGS)) {
@@ -81,7 +81,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
  */
 export function resolveApproachOptions(approach: Approach, given: ApproachOptions = {}): ApproachOptions {
   checkValue(CONFIG_SETTINGS.approach, approach, 'approach');
-  rejectUnknownKeys(given, APPROACH_SETTINGS, 'approach');
+  rejectUnknownKeys(given, APPROACH_SETTINGS, 'approach option');
   const options: ApproachOptions = {};
   for (const [key, s] of entries(APPROACH_SETTINGS)) {
     const value = given[key];
