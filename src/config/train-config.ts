@@ -1,9 +1,9 @@
 // A training run's settings: what the CLI parses, the API accepts and the results JSON records. The
 // schema (schema.ts) describes each one; DEFAULT_CONFIG is made from its defaults.
+import type { Approach } from './approaches.ts';
 import { CONFIG_SETTINGS } from './schema.ts';
 
 export { APPROACHES, type Approach } from './approaches.ts';
-import type { Approach } from './approaches.ts';
 
 export interface TrainConfig {
   approach: Approach;
