@@ -11,8 +11,10 @@
 //                 (`fc1.weight`, `efc1.0`, `last.0.weight`, …), the cumulative masks `mask.<layer>` and
 //                 the best-validation copies `best.<name>` of the task in progress. __metadata__:
 //                 `webgpu-hat.checkpoint` = JSON { state, meta }.
-// A wrong magic, another version, a short file, a checksum mismatch or a payload that does not parse is
-// a CheckpointError naming the file and what is wrong; nothing of it is loaded.
+// A wrong magic, another version, a short file, a checksum mismatch, a payload that does not parse, a
+// non-finite tensor value (training never writes one, so it can only be damage) or a state the caller's
+// validator refuses is a CheckpointError naming the file and what is wrong; nothing of it is loaded.
+// The validator is passed in (io knows bytes, not what a trainer's state must hold: src/train/checkpoint-state.ts).
 import { crc32 } from './crc32.ts';
 import { decodeSafetensors, encodeSafetensors, f32, type NamedArray } from './safetensors.ts';
 
@@ -45,14 +47,29 @@ export interface Checkpoint<State = unknown> {
   meta: CheckpointMeta;
 }
 
-export type CheckpointProblem = 'not a checkpoint' | 'unsupported version' | 'truncated' | 'corrupted';
+export type CheckpointProblem = 'not a checkpoint' | 'unsupported version' | 'truncated' | 'corrupted' | 'invalid state' | 'unreadable';
+
+const PROBLEM_WORDS: Record<CheckpointProblem, string> = {
+  'not a checkpoint': 'not a checkpoint',
+  'unsupported version': 'of an unsupported version',
+  truncated: 'truncated',
+  corrupted: 'corrupted',
+  'invalid state': 'intact but holds an invalid state',
+  unreadable: 'unreadable',
+};
 
 export class CheckpointError extends Error {
   constructor(readonly source: string, readonly problem: CheckpointProblem, detail: string) {
-    super(`checkpoint ${source} is ${problem === 'unsupported version' ? 'of an unsupported version' : problem}: ${detail}; it was not loaded`);
+    super(`checkpoint ${source} is ${PROBLEM_WORDS[problem]}: ${detail}; it was not loaded`);
     this.name = 'CheckpointError';
   }
 }
+
+/**
+ * Checks a decoded state before anything uses it and returns it typed; throws (a CheckpointError
+ * 'invalid state' naming `source` and the field, or any Error, which is wrapped into one) when it is wrong.
+ */
+export type StateValidator<State> = (state: unknown, source: string) => State;
 
 export function encodeCheckpoint(c: Checkpoint<unknown>): Uint8Array {
   const tensors: [string, NamedArray][] = [...c.tensors].map(([name, t]) => [name, f32(t.shape, t.data)]);
@@ -70,8 +87,11 @@ export function encodeCheckpoint(c: Checkpoint<unknown>): Uint8Array {
   return out;
 }
 
-/** The checkpoint in `bytes`; its state is returned as written (the caller knows its shape). */
-export function decodeCheckpoint<State = unknown>(bytes: Uint8Array, source = 'checkpoint'): Checkpoint<State> {
+/**
+ * The checkpoint in `bytes`. Its state is returned as written unless `validate` is given, which checks it
+ * (and whose refusal is a CheckpointError 'invalid state', like any other damage).
+ */
+export function decodeCheckpoint<State = unknown>(bytes: Uint8Array, source = 'checkpoint', validate?: StateValidator<State>): Checkpoint<State> {
   if (bytes.length < PREFIX_BYTES) {
     const magicSoFar = new TextDecoder().decode(bytes.subarray(0, Math.min(8, bytes.length)));
     if (CHECKPOINT_MAGIC.startsWith(magicSoFar) || bytes.length === 0) throw new CheckpointError(source, 'truncated', `${bytes.length} bytes, shorter than the ${PREFIX_BYTES}-byte prefix`);
@@ -102,9 +122,45 @@ export function decodeCheckpoint<State = unknown>(bytes: Uint8Array, source = 'c
   const tensors: NamedTensors = new Map();
   for (const [name, t] of file.tensors) {
     if (t.dtype !== 'F32') throw new CheckpointError(source, 'corrupted', `tensor ${name} is ${t.dtype}, checkpoints hold F32`);
-    tensors.set(name, { shape: t.shape, data: t.data as Float32Array });
+    const data = t.data as Float32Array;
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new CheckpointError(source, 'corrupted', `tensor ${name} holds ${data[bad]} at index ${bad} (training never writes a non-finite value)`);
+    tensors.set(name, { shape: t.shape, data });
   }
-  return { state: parsed.state, meta: parsed.meta, tensors };
+  if (!parsed || typeof parsed !== 'object') throw new CheckpointError(source, 'invalid state', 'the checkpoint JSON is not an object');
+  const meta = checkMeta(parsed.meta, source);
+  let state = parsed.state;
+  if (validate) {
+    try {
+      state = validate(parsed.state, source);
+    } catch (e) {
+      if (e instanceof CheckpointError) throw e;
+      throw new CheckpointError(source, 'invalid state', (e as Error).message);
+    }
+  }
+  return { state, meta, tensors };
+}
+
+/** The description of the run, checked field by field: a resume compares it with the command line. */
+function checkMeta(meta: unknown, source: string): CheckpointMeta {
+  const fail = (field: string, want: string, got: unknown): never => {
+    throw new CheckpointError(source, 'invalid state', `meta.${field} should be ${want}, it is ${describeValue(got)}`);
+  };
+  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) return fail('', 'an object', meta);
+  const m = meta as Record<string, unknown>;
+  for (const field of ['benchmark', 'label', 'createdAt'] as const) if (typeof m[field] !== 'string') fail(field, 'a string', m[field]);
+  if (!m.config || typeof m.config !== 'object' || Array.isArray(m.config)) fail('config', 'an object', m.config);
+  if (!Array.isArray(m.taskNames) || m.taskNames.some((n) => typeof n !== 'string')) fail('taskNames', 'an array of strings', m.taskNames);
+  if (!Number.isSafeInteger(m.seq) || (m.seq as number) < 0) fail('seq', 'an integer ≥ 0', m.seq);
+  return meta as CheckpointMeta;
+}
+
+/** A value as an error message shows it: short, and telling missing from null. */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (typeof v === 'number') return String(v);
+  const json = JSON.stringify(v);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
 function hex(x: number): string {
