@@ -10,4 +10,3 @@ export { lwfApproach } from './lwf.ts';
 export { lflApproach } from './lfl.ts';
 export { pathnetApproach, randomPath, mutatePath, type PathNetOptions } from './pathnet.ts';
 export { progressiveApproach } from './progressive.ts';
-export { APPROACH_DEFAULTS, REFERENCE_CLIP } from './defaults.ts';

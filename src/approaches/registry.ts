@@ -1,11 +1,11 @@
 // Every approach by name: what `--approach NAME` and the API's `approach` setting select. Adding an
 // approach = a file in this folder implementing Approach (src/train/approach.ts) and one line here.
 import type { Approach as ApproachName, TrainConfig } from '../config/train-config.ts';
+import { APPROACH_DEFAULTS, type ApproachOptions } from '../config/approaches.ts';
 import type { Engine } from '../runtime/engine.ts';
 import type { Task } from '../data/task.ts';
 import type { Approach } from '../train/approach.ts';
 import { Trainer } from '../train/trainer.ts';
-import { APPROACH_DEFAULTS } from './defaults.ts';
 import { hatApproach } from './hat.ts';
 import { sgdApproach } from './sgd.ts';
 import { sgdFrozenApproach } from './sgd-frozen.ts';
@@ -17,18 +17,7 @@ import { lflApproach } from './lfl.ts';
 import { pathnetApproach } from './pathnet.ts';
 import { progressiveApproach } from './progressive.ts';
 
-/** Hyperparameters of the baselines (undefined: the reference's). */
-export interface ApproachOptions {
-  /** The penalty weight of ewc, imm-mean, imm-mode, lwf and lfl. */
-  lambda?: number;
-  /** LwF's distillation temperature. */
-  temperature?: number;
-  /** PathNet: modules per layer (M), active modules per layer (N), generations per task, paths (P). */
-  modules?: number;
-  active?: number;
-  generations?: number;
-  paths?: number;
-}
+export type { ApproachOptions };
 
 const BUILDERS: Record<ApproachName, (config: TrainConfig, o: ApproachOptions) => Approach> = {
   hat: (c) => hatApproach({ smax: c.smax, c: c.c, embeddingClamp: c.embeddingClamp, fused: c.fused }),

@@ -32,7 +32,7 @@ export const APPROACH_DEFAULTS = {
   pathnet: PATHNET,
 } as const;
 
-/** The approaches' own options (src/approaches/baselines.ts BaselineOptions has the same shape). */
+/** The approaches' own options (src/approaches/registry.ts builds each approach with them). */
 export interface ApproachOptions {
   /** The penalty weight of ewc, imm-mean, imm-mode, lwf, lfl. */
   lambda?: number;

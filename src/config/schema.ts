@@ -31,6 +31,7 @@ export const CONFIG_SETTINGS: SettingsOf<TrainConfig> = {
   embeddingClamp: { flag: 'embedding-clamp', type: 'number', metavar: 'X', range: { min: 0, minOpen: true }, default: 6, appliesTo: ['hat'], help: 'task embeddings are clamped to ±this after every step' },
   seed: { flag: 'seed', type: 'int', metavar: 'N', range: { min: 0 }, default: 0, help: 'seed of splits, shuffles, init and dropout' },
   fused: { flag: 'unfused', type: 'boolean', negated: true, default: true, help: 'use the unfused kernels (same numbers, more passes)' },
+  dropout: { flag: 'no-dropout', type: 'boolean', negated: true, default: true, help: 'train without dropout (the reference drops 0.2 of the MLP\'s inputs and 0.5 of every hidden layer\'s units)' },
   logEvery: { flag: 'log-every', type: 'int', metavar: 'N', range: { min: 1 }, default: 10, help: 'read the training loss back every N steps, for the progress line (each readback stalls the queue)' },
 };
 
@@ -83,7 +84,7 @@ export const TRAIN_SECTIONS: readonly { title: string; settings: readonly Settin
   {
     title: 'Network and optimisation',
     settings: [CONFIG_SETTINGS.net, CONFIG_SETTINGS.hidden, CONFIG_SETTINGS.epochs, CONFIG_SETTINGS.batch, CONFIG_SETTINGS.lr, CONFIG_SETTINGS.lrMin, CONFIG_SETTINGS.lrFactor,
-      CONFIG_SETTINGS.patience, CONFIG_SETTINGS.clipNorm, CONFIG_SETTINGS.fused, CONFIG_SETTINGS.logEvery],
+      CONFIG_SETTINGS.patience, CONFIG_SETTINGS.clipNorm, CONFIG_SETTINGS.dropout, CONFIG_SETTINGS.fused, CONFIG_SETTINGS.logEvery],
   },
   { title: 'HAT', settings: [CONFIG_SETTINGS.smax, CONFIG_SETTINGS.c, CONFIG_SETTINGS.embeddingClamp] },
   { title: 'Baselines', settings: Object.values(APPROACH_SETTINGS) },

@@ -22,6 +22,8 @@ export interface TrainConfig {
   embeddingClamp: number;
   seed: number;
   fused: boolean;
+  /** Dropout as the reference has it (false: none anywhere, e.g. to compare a step with another implementation). */
+  dropout: boolean;
   /** Read the training loss back every this many steps (for progress; each readback costs ≥ 0.13 ms). */
   logEvery: number;
 }

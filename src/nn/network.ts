@@ -19,6 +19,19 @@ export interface ForwardContext {
   /** Seeds this step's dropout masks (with the layer index). */
   step: number;
   fused: boolean;
+  /**
+   * Sees every gated layer's input and output (after ReLU, dropout and the gate; before pooling) as the
+   * forward pass records them: how a step's intermediates are tapped (Trainer.tapStep).
+   */
+  observe?: (layer: GatedLayer, input: Tensor, output: Tensor) => void;
+}
+
+/** Dropout probabilities (training only); absent entries keep the reference's. */
+export interface DropoutConfig {
+  /** On the network input (the reference: MLP 0.2, AlexNet 0). */
+  input?: number;
+  /** Per gated layer, in order, or one value for all (the reference: MLP 0.5 each; AlexNet 0.2, 0.2, 0.5, 0.5, 0.5). */
+  layers?: number[] | number;
 }
 
 /** One gated layer: a linear or conv layer with a task embedding per task and its cumulative mask. */
@@ -64,6 +77,23 @@ export interface NetworkConfig {
    * dropout off there (with it, every unit the mask drops or doubles counts as forgetting).
    */
   featureDropout?: boolean;
+  /** Dropout probabilities; default the reference's. `{ input: 0, layers: [0, …] }` switches it off. */
+  dropout?: DropoutConfig;
+}
+
+/** Layer i's dropout under `config` (its `dropout` setting, else the reference's `reference`), checked. */
+export function layerDropout(config: NetworkConfig, i: number, reference: number): number {
+  const given = config.dropout?.layers;
+  const p = (typeof given === 'number' ? given : given?.[i]) ?? reference;
+  if (!(p >= 0 && p < 1)) throw new RangeError(`dropout of layer ${i + 1}: ${p} is not in [0, 1)`);
+  return p;
+}
+
+/** The input's dropout under `config`, else the reference's. */
+export function inputDropout(config: NetworkConfig, reference: number): number {
+  const p = config.dropout?.input ?? reference;
+  if (!(p >= 0 && p < 1)) throw new RangeError(`input dropout ${p} is not in [0, 1)`);
+  return p;
 }
 
 /** The reference network's geometry for a config: the AlexNet's conv kernel sizes and the flattened size. */
@@ -117,17 +147,17 @@ export class HatNetwork {
     };
     let features: number;
     if (config.kind === 'mlp') {
-      this.inputDropout = 0.2;
+      this.inputDropout = inputDropout(config, 0.2);
       let fanIn = c * h * w;
       const hidden = config.hidden ?? [2000, 2000];
       hidden.forEach((units, i) => {
-        const dropout = i === hidden.length - 1 && config.featureDropout === false ? 0 : 0.5;
+        const dropout = layerDropout(config, i, i === hidden.length - 1 && config.featureDropout === false ? 0 : 0.5);
         addLayer({ name: `fc${i + 1}`, kind: 'linear', units, weight: uniformFanIn(engine, [units, fanIn], fanIn, rng, `fc${i + 1}.weight`), bias: uniformFanIn(engine, [units], fanIn, rng, `fc${i + 1}.bias`), pre: i - 1, preRepeat: 1, dropout });
         fanIn = units;
       });
       features = fanIn;
     } else {
-      this.inputDropout = 0;
+      this.inputDropout = inputDropout(config, 0);
       // The reference's kernel sizes for 32×32 inputs: size/8, size/10, 2; no padding; 2×2 pools.
       const kernels = [Math.floor(h / 8), Math.floor(h / 10), 2];
       const channels = [64, 128, 256];
@@ -135,7 +165,7 @@ export class HatNetwork {
       let inC = c, size = h;
       for (let i = 0; i < 3; i++) {
         const k = kernels[i]!, fanIn = inC * k * k;
-        addLayer({ name: `c${i + 1}`, kind: 'conv', units: channels[i]!, weight: uniformFanIn(engine, [channels[i]!, inC, k, k], fanIn, rng, `c${i + 1}.weight`), bias: uniformFanIn(engine, [channels[i]!], fanIn, rng, `c${i + 1}.bias`), pre: i - 1, preRepeat: 1, dropout: drops[i]!, kernel: k });
+        addLayer({ name: `c${i + 1}`, kind: 'conv', units: channels[i]!, weight: uniformFanIn(engine, [channels[i]!, inC, k, k], fanIn, rng, `c${i + 1}.weight`), bias: uniformFanIn(engine, [channels[i]!], fanIn, rng, `c${i + 1}.bias`), pre: i - 1, preRepeat: 1, dropout: layerDropout(config, i, drops[i]!), kernel: k });
         size = Math.floor((size - k + 1) / 2);
         inC = channels[i]!;
       }
@@ -143,11 +173,14 @@ export class HatNetwork {
       let fanIn = inC * spatial;
       const fc = config.fcWidth ?? 2048;
       for (let i = 0; i < 2; i++) {
-        const dropout = i === 1 && config.featureDropout === false ? 0 : 0.5;
+        const dropout = layerDropout(config, 3 + i, i === 1 && config.featureDropout === false ? 0 : 0.5);
         addLayer({ name: `fc${i + 1}`, kind: 'linear', units: fc, weight: uniformFanIn(engine, [fc, fanIn], fanIn, rng, `fc${i + 1}.weight`), bias: uniformFanIn(engine, [fc], fanIn, rng, `fc${i + 1}.bias`), pre: 2 + i, preRepeat: i === 0 ? spatial : 1, dropout });
         fanIn = fc;
       }
       features = fc;
+    }
+    if (Array.isArray(config.dropout?.layers) && config.dropout.layers.length !== this.layers.length) {
+      throw new RangeError(`dropout: ${config.dropout.layers.length} layer probabilities for ${this.layers.length} gated layers (${this.layers.map((l) => l.name).join(', ')})`);
     }
     config.classesPerTask.forEach((n, t) => {
       this.heads.push({ weight: uniformFanIn(engine, [n, features], features, rng, `last.${t}.weight`), bias: uniformFanIn(engine, [n], features, rng, `last.${t}.bias`) });
@@ -172,17 +205,21 @@ export class HatNetwork {
       const p = ctx.training ? layer.dropout : 0;
       const seed = this.seedFor(ctx.step, i + 1);
       if (layer.kind === 'linear' && h.shape.length !== 2) h = reshape(h, [batch, h.size / batch]);
+      const input = h;
+      let pooled = false;
       if (this.gated) {
         const gate = {
           embedding: layer.embeddings[ctx.task]!, s: ctx.s, dropout: p, seed, fused: ctx.fused,
           maskPost: layer.prevMask, maskPre: layer.pre >= 0 ? this.layers[layer.pre]!.prevMask : null, preRepeat: layer.preRepeat,
         };
-        h = layer.kind === 'linear' ? hatLinear(h, layer.weight, layer.bias, gate) : maxpool2d(hatConv2d(h, layer.weight, layer.bias, gate));
+        h = layer.kind === 'linear' ? hatLinear(h, layer.weight, layer.bias, gate) : hatConv2d(h, layer.weight, layer.bias, gate);
       } else if (layer.kind === 'linear') {
         h = plainLinear(h, layer.weight, layer.bias, { p, seed });
       } else {
-        h = maxpool2d(plainConv2d(h, layer.weight, layer.bias, { p, seed }));
+        h = plainConv2d(h, layer.weight, layer.bias, { p, seed });
       }
+      ctx.observe?.(layer, input, h);
+      if (layer.kind === 'conv' && !pooled) { h = maxpool2d(h); pooled = true; }
     });
     if (h.shape.length !== 2) h = reshape(h, [batch, h.size / batch]);
     return { logits: this.head(h, ctx.task), features: h };

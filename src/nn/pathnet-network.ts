@@ -13,7 +13,7 @@ import { maxpool2d } from '../ops/conv.ts';
 import { add } from '../ops/elementwise.ts';
 import { dropout } from '../ops/dropout.ts';
 import { reshape } from '../ops/shape.ts';
-import { alexnetGeometry, referenceParameterCount, type ForwardContext, type GatedLayer, type Head, type NetworkConfig } from './network.ts';
+import { alexnetGeometry, inputDropout, layerDropout, referenceParameterCount, type ForwardContext, type GatedLayer, type Head, type NetworkConfig } from './network.ts';
 import { widthForParameters, type ContinualNetwork } from './model.ts';
 
 /** A path: per layer, the indices of its N modules (L × N). */
@@ -134,11 +134,11 @@ export class PathNetNetwork implements ContinualNetwork {
         this.initial.set(bias.p, bias.data);
         return { weight: weight.p, bias: bias.p };
       });
-      this.pathLayers.push({ name, kind, units, dropout: drop, modules: layerModules });
+      this.pathLayers.push({ name, kind, units, dropout: layerDropout(config, this.pathLayers.length, drop), modules: layerModules });
     };
     let features: number;
     if (config.kind === 'mlp') {
-      this.inputDropout = 0.2;
+      this.inputDropout = inputDropout(config, 0.2);
       let fanIn = c * h * w;
       widths.forEach((units, i) => {
         addLayer(`fc${i + 1}`, 'linear', units, [units, fanIn], fanIn, 0.5);
@@ -146,7 +146,7 @@ export class PathNetNetwork implements ContinualNetwork {
       });
       features = fanIn;
     } else {
-      this.inputDropout = 0;
+      this.inputDropout = inputDropout(config, 0);
       const { kernels, spatial } = checkedGeometry(config);
       const drops = [0.2, 0.2, 0.5];
       let inC = c;

@@ -16,7 +16,7 @@ import type { Tensor } from '../tensor.ts';
 import { Rng, deriveSeed } from '../data/rng.ts';
 import { fill } from '../kernels/elementwise.ts';
 import { normalParameter, uniformFanIn } from './init.ts';
-import { alexnetGeometry, referenceParameterCount, type ForwardContext, type GatedLayer, type NetworkConfig } from './network.ts';
+import { alexnetGeometry, inputDropout, layerDropout, referenceParameterCount, type ForwardContext, type GatedLayer, type NetworkConfig } from './network.ts';
 import { widthForParameters, type ContinualNetwork } from './model.ts';
 import { plainConv2d, plainLinear } from '../ops/hat.ts';
 import { linear } from '../ops/linear.ts';
@@ -85,7 +85,7 @@ export function columnLayers(config: NetworkConfig, width: number): ColumnLayer[
     let inFeatures = c * h * w;
     return hidden.map((units, i) => {
       const scaled = Math.max(1, Math.round((units * width) / widest));
-      const layer: ColumnLayer = { name: `fc${i + 1}`, kind: 'linear', units: scaled, kernel: 1, inFeatures, dropout: 0.5 };
+      const layer: ColumnLayer = { name: `fc${i + 1}`, kind: 'linear', units: scaled, kernel: 1, inFeatures, dropout: layerDropout(config, i, 0.5) };
       inFeatures = scaled;
       return layer;
     });
@@ -99,7 +99,7 @@ export function columnLayers(config: NetworkConfig, width: number): ColumnLayer[
   const inFeatures = [c, units[0]!, units[1]!, units[2]! * spatial, units[3]!];
   return units.map((u, i) => ({
     name: i < 3 ? `c${i + 1}` : `fc${i - 2}`, kind: i < 3 ? 'conv' : 'linear', units: u, kernel: i < 3 ? kernels[i]! : 1,
-    inFeatures: inFeatures[i]!, dropout: drops[i]!,
+    inFeatures: inFeatures[i]!, dropout: layerDropout(config, i, drops[i]!),
   }));
 }
 
@@ -184,7 +184,7 @@ export class ProgressiveNetwork implements ContinualNetwork {
   constructor(readonly engine: Engine, readonly config: NetworkConfig, options: ProgressiveOptions = {}) {
     this.width = options.width ?? progressiveWidth(config);
     this.earlierLaterals = options.earlierLaterals ?? false;
-    this.inputDropout = config.kind === 'mlp' ? 0.2 : 0;
+    this.inputDropout = inputDropout(config, config.kind === 'mlp' ? 0.2 : 0);
     this.columnSpec = columnLayers(config, this.width);
     const byName = new Map<string, Tensor>();
     let rng: Rng | null = null, rngColumn = -1;

@@ -14,7 +14,7 @@ import { gradNorm } from '../kernels/optim.ts';
 import { axpy, fill } from '../kernels/elementwise.ts';
 import { softmaxCrossEntropy } from '../ops/loss.ts';
 import { add } from '../ops/elementwise.ts';
-import type { NetworkConfig } from '../nn/network.ts';
+import type { GatedLayer, NetworkConfig } from '../nn/network.ts';
 import { capacityUsage, type ContinualNetwork } from '../nn/model.ts';
 import type { TrainConfig } from '../config/train-config.ts';
 import type { Approach, BatchPosition, HeadBatch, SavedApproachState, StepContext, TrainingRun } from './approach.ts';
@@ -29,6 +29,16 @@ export interface RunOptions {
   checkpoint?: (snapshot: TrainerSnapshot) => Promise<void> | void;
   /** Continue from this snapshot instead of starting at task 0. */
   resume?: TrainerSnapshot;
+}
+
+/** What a caller may watch of one recorded step (Trainer.recordTrainStep); tensors are valid inside the step only. */
+export interface StepObserver {
+  /** Every gated layer's input and output, as the forward pass records them. */
+  layer?(layer: GatedLayer, input: Tensor, output: Tensor): void;
+  /** The parameters' gradients after backward (conditioning included), before the approach's transforms. */
+  gradients?(entries: readonly GradientEntry[]): void;
+  /** The gradients the optimiser clips and applies (after the approach's transforms). */
+  applied?(entries: readonly GradientEntry[]): void;
 }
 
 /** Seeds the RNG that shuffles each epoch's batches (with the run's seed). */
@@ -51,6 +61,7 @@ export class Trainer implements TrainingRun {
     const netConfig: NetworkConfig = {
       kind: config.net, inputShape: first.inputShape, classesPerTask: tasks.map((t) => t.nClasses),
       hidden: config.hidden, gated: false, seed: config.seed,
+      ...(config.dropout === false ? { dropout: { input: 0, layers: 0 } } : {}),
     };
     this.net = approach.createNetwork(engine, netConfig);
     this.optimizer = new SGD(engine, [], { lr: config.lr, clipNorm: config.clipNorm });
@@ -106,8 +117,21 @@ export class Trainer implements TrainingRun {
 
   /** Runs `train` after the approach has prepared task t (fresh or resumed). */
   private async prepared<T>(t: number, train: () => Promise<T>): Promise<T> {
-    await this.guard(t, this.approach.prepareTask?.(this, t) ?? Promise.resolve());
+    await this.prepareTask(t);
     return train();
+  }
+
+  /**
+   * What the approach needs before steps of task t (HAT: the regulariser's denominator from the masks);
+   * trainTask does it; call it before driving recordTrainStep or tapStep yourself.
+   */
+  async prepareTask(t: number): Promise<void> {
+    await this.guard(t, this.approach.prepareTask?.(this, t) ?? Promise.resolve());
+  }
+
+  /** The global gradient norm of the last step (a [1] tensor the optimiser owns), null before the first clipped step. */
+  get lastGradNorm(): Tensor | null {
+    return this.optimizer.lastNorm;
   }
 
   /** The approach's work after task t (masks, Fisher information, merges), submitted. */
@@ -304,19 +328,22 @@ export class Trainer implements TrainingRun {
    * gradient transforms, the clipped SGD step. Returns the loss to log when asked (else null). Public for
    * benchmarks of whole steps.
    */
-  recordTrainStep(t: number, batch: HeadBatch, at: BatchPosition, lr: number, wantLoss: boolean): Tensor | null {
+  recordTrainStep(t: number, batch: HeadBatch, at: BatchPosition, lr: number, wantLoss: boolean, observer?: StepObserver): Tensor | null {
     const { data } = batch;
     const s = this.gateScale(at);
     const x = tensor(this.engine, batch.images, [batch.size, data.channels, data.height, data.width], 'f32', 'batch images');
     const y = tensor(this.engine, batch.labels, [batch.size], 'i32', 'batch labels');
-    const { logits, features } = this.net.forwardWithFeatures(x, { task: batch.head, s, training: true, step: this.step, fused: this.config.fused });
+    const observe = observer?.layer ? observer.layer.bind(observer) : undefined;
+    const { logits, features } = this.net.forwardWithFeatures(x, { task: batch.head, s, training: true, step: this.step, fused: this.config.fused, observe });
     const crossEntropy = softmaxCrossEntropy(logits, y);
     const ctx: StepContext = { run: this, task: t, head: batch.head, s, x, labels: y, logits, features, crossEntropy };
     const extra = this.approach.lossTerms?.(ctx) ?? null;
     const loss = extra ? add(crossEntropy, extra) : crossEntropy;
     backward(loss);
     let entries: GradientEntry[] = this.net.namedParameters().filter(([, p]) => p.grad).map(([, p]) => ({ param: p, grad: p.grad! }));
+    observer?.gradients?.(entries);
     if (this.approach.transformGradients) entries = this.approach.transformGradients(ctx, entries);
+    observer?.applied?.(entries);
     // Recorded before the update, so the logged loss is the loss of the parameters this step started from.
     const logged = wantLoss ? (this.approach.loggedLoss ? this.approach.loggedLoss(ctx, loss) : loss).keep() : null;
     this.optimizer.lr = lr;
