@@ -25,7 +25,7 @@ function throwsUsage(fn: () => unknown, text: RegExp): void {
   assert.unreachable(`accepted; expected ${text}`);
 }
 
-test('DEFAULT_CONFIG: every setting with the reference'"'"'s value', () => {
+test('DEFAULT_CONFIG: every setting with the reference value', () => {
   assert.equal(DEFAULT_CONFIG, {
     approach: 'hat', net: 'mlp', hidden: [2000, 2000], epochs: 200, batch: 64, lr: 0.05, lrMin: 1e-4, lrFactor: 3,
     patience: 5, smax: 400, c: 0.75, clipNorm: 10000, embeddingClamp: 6, seed: 0, fused: true, dropout: true, logEvery: 10,
