@@ -3,7 +3,7 @@
 // Lifetime is explicit because GPU memory is not garbage-collected: `dispose()` returns the buffer to
 // the pool, and `tidy(fn)` disposes every tensor created inside `fn` except what it returns or `keep`s.
 import type { Engine } from './runtime/engine.ts';
-import { ShapeError } from './runtime/errors.ts';
+import { DisposedTensorError, DTypeError, ShapeError } from './runtime/errors.ts';
 
 export type DType = 'f32' | 'i32' | 'u32';
 
@@ -82,7 +82,7 @@ export class Tensor {
   }
 
   assertAlive(op: string): void {
-    if (this.disposed) throw new Error(`${op}: tensor ${this.label} [${this.shape.join(', ')}] was already disposed`);
+    if (this.disposed) throw new DisposedTensorError(op, `tensor ${this.label} [${this.shape.join(', ')}] was already disposed`);
   }
 
   keep(): this {
@@ -129,8 +129,20 @@ export function empty(engine: Engine, shape: readonly number[], dtype: DType = '
   return new Tensor(engine, shape, dtype, engine.pool.acquire(bytes, label), label);
 }
 
-/** Uploads a typed array as a tensor. */
-export function tensor(engine: Engine, data: ArrayLike<number> | Float32Array | Int32Array | Uint32Array, shape: readonly number[], dtype: DType = 'f32', label = 'tensor'): Tensor {
+/** The dtype a typed array holds (null for anything else, e.g. a plain array or a Float64Array). */
+function dtypeOfArray(data: ArrayLike<number>): DType | null {
+  return data instanceof Float32Array ? 'f32' : data instanceof Int32Array ? 'i32' : data instanceof Uint32Array ? 'u32' : null;
+}
+
+/**
+ * Uploads values as a tensor. An Int32Array makes an i32 tensor, a Uint32Array a u32 one, anything else
+ * f32, unless `dtype` says otherwise; a dtype that disagrees with a 32-bit typed array is a DTypeError
+ * (converting would silently change the values: 1.5 becomes 1, −1 becomes 4294967295).
+ */
+export function tensor(engine: Engine, data: ArrayLike<number> | Float32Array | Int32Array | Uint32Array, shape: readonly number[], dtype?: DType, label = 'tensor'): Tensor {
+  const given = dtypeOfArray(data);
+  if (dtype && given && dtype !== given) throw new DTypeError(label, `${data.constructor.name} values cannot make a tensor of dtype ${dtype} (pass dtype '${given}', or convert the values first)`);
+  dtype ??= given ?? 'f32';
   const t = empty(engine, shape, dtype, label);
   if (data.length !== t.size) { t.dispose(); throw new ShapeError(label, `${data.length} values for shape [${shape.join(', ')}] (${t.size} elements)`); }
   const typed = dtype === 'f32' ? Float32Array.from(data) : dtype === 'i32' ? Int32Array.from(data) : Uint32Array.from(data);
@@ -189,6 +201,25 @@ function collect(value: unknown, into: Set<Tensor>): void {
 
 export function liveTensorCount(): number {
   return liveTensors;
+}
+
+/**
+ * Checks an op's operands before anything is recorded: each (null ones skipped) still alive and of
+ * `dtype`. Named so the error says which: `checkOperands('linear', { x, weight: w, bias: b })`.
+ */
+export function checkOperands(op: string, operands: Record<string, Tensor | null | undefined>, dtype: DType = 'f32'): void {
+  for (const [name, t] of Object.entries(operands)) {
+    if (!t) continue;
+    t.assertAlive(op);
+    if (t.dtype !== dtype) throw new DTypeError(op, `${name} is ${t.dtype}, expected ${dtype}`);
+  }
+}
+
+/** Throws a ShapeError unless `t` has exactly `shape` (`why` says where the expectation comes from). */
+export function assertShape(op: string, name: string, t: Tensor, shape: readonly number[], why = ''): void {
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    throw new ShapeError(op, `${name} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]${why ? ` (${why})` : ''}`);
+  }
 }
 
 export function assertSameShape(op: string, a: Tensor, b: Tensor): void {

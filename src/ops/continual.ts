@@ -3,7 +3,7 @@
 // pairs a kernel of src/kernels/continual.ts (lateral.ts) with its backward. (For EWC / IMM the trainer may instead add the penalty's gradient in place after
 // backward() with kernels/continual.ts quadraticPenalty({ addGrad: true }): same numbers, no tape.)
 import { record } from '../autograd.ts';
-import type { Tensor } from '../tensor.ts';
+import { checkOperands, type Tensor } from '../tensor.ts';
 import { lateralScale, lateralScaleAlphaGrad } from '../kernels/lateral.ts';
 import { distillationBackward, distillationForward, quadraticPenalty as penaltyKernel, quadraticPenaltyGrad, type DistillationOptions } from '../kernels/continual.ts';
 
@@ -21,6 +21,7 @@ export interface PenaltyInput {
  * into each theta (anchors and Fisher get none). EWC: w = Fisher; IMM's L2 transfer: w = 1.
  */
 export function quadraticPenalty(terms: readonly PenaltyInput[], lambda: number): Tensor {
+  for (const t of terms) checkOperands('quadraticPenalty', { theta: t.theta, anchor: t.anchor, fisher: t.fisher });
   const y = penaltyKernel(terms.map((t) => ({ theta: t.theta, anchor: t.anchor, fisher: t.fisher ?? null })), lambda);
   return record(y, 'quadraticPenalty', terms.map((t) => t.theta), (g) => terms.map((t) => (t.theta.requiresGrad ? quadraticPenaltyGrad(t, lambda, g) : null)));
 }
@@ -49,6 +50,7 @@ export function lflLoss(h: Tensor, hOld: Tensor, lambda: number): Tensor {
  * sums it over the old heads and scales by lambda (the reference: lambda 2, T 1).
  */
 export function distillation(logits: Tensor, oldLogits: Tensor, options: DistillationOptions = {}): Tensor {
+  checkOperands('distillation', { logits, oldLogits });
   const { loss, stats } = distillationForward(logits, oldLogits, options);
   if (!logits.requiresGrad) {
     stats.dispose();
@@ -63,6 +65,7 @@ export function distillation(logits: Tensor, oldLogits: Tensor, options: Distill
  * entry j of alpha.
  */
 export function scaleByEntry(x: Tensor, alpha: Tensor, j: number): Tensor {
+  checkOperands('scaleByEntry', { x, alpha });
   const y = lateralScale(x, alpha, j);
   return record(y, 'scaleByEntry', [x, alpha], (dy) => [
     x.requiresGrad ? lateralScale(dy, alpha, j) : null,

@@ -1,6 +1,6 @@
 // Differentiable inverted dropout; the backward regenerates the mask from the seed.
 import { record } from '../autograd.ts';
-import type { Tensor } from '../tensor.ts';
+import { checkOperands, type Tensor } from '../tensor.ts';
 import { dropout as dropoutKernel } from '../kernels/dropout.ts';
 export { dropoutSeed, dropoutKeep, dropoutHash, DROPOUT_HASH_SHADER } from '../kernels/dropout.ts';
 
@@ -10,6 +10,7 @@ export { dropoutSeed, dropoutKeep, dropoutHash, DROPOUT_HASH_SHADER } from '../k
  * dropoutSeed). p = 0 still returns a new tensor (a scaled-by-1 copy).
  */
 export function dropout(x: Tensor, p: number, seed: number): Tensor {
+  checkOperands('dropout', { x });
   const y = dropoutKernel(x, p, seed);
   return record(y, 'dropout', [x], (g) => [dropoutKernel(g, p, seed)]);
 }

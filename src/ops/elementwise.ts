@@ -1,7 +1,8 @@
 // Differentiable elementwise ops. Binary ops broadcast (numpy rules, rank ≤ 4); their backward reduces
-// the gradient back to each operand's shape with sumToShape.
+// the gradient back to each operand's shape with sumToShape. Operands are checked first (alive, f32: the
+// kernels read f32, so an i32 tensor would be reinterpreted bit for bit).
 import { record } from '../autograd.ts';
-import { assertSameShape, type Tensor } from '../tensor.ts';
+import { assertSameShape, checkOperands, type Tensor } from '../tensor.ts';
 import { binary, copy, unary, zip } from '../kernels/elementwise.ts';
 import { sumToShape } from '../kernels/reduce.ts';
 
@@ -22,11 +23,13 @@ function zipSame(label: string, expr: string, a: Tensor, b: Tensor, alpha = 0): 
 }
 
 export function add(a: Tensor, b: Tensor): Tensor {
+  checkOperands('add', { a, b });
   const y = binary('add', a, b);
   return record(y, 'add', [a, b], (g) => [a.requiresGrad ? gradFor(g, a.shape, true) : null, b.requiresGrad ? gradFor(g, b.shape, !a.requiresGrad) : null]);
 }
 
 export function sub(a: Tensor, b: Tensor): Tensor {
+  checkOperands('sub', { a, b });
   const y = binary('sub', a, b);
   return record(y, 'sub', [a, b], (g) => {
     let gb: Tensor | null = null;
@@ -40,6 +43,7 @@ export function sub(a: Tensor, b: Tensor): Tensor {
 }
 
 export function mul(a: Tensor, b: Tensor): Tensor {
+  checkOperands('mul', { a, b });
   const y = binary('mul', a, b);
   return record(y, 'mul', [a, b], (g) => [
     a.requiresGrad ? reduceTo(binary('mul', g, b), a.shape) : null,
@@ -48,6 +52,7 @@ export function mul(a: Tensor, b: Tensor): Tensor {
 }
 
 export function div(a: Tensor, b: Tensor): Tensor {
+  checkOperands('div', { a, b });
   const y = binary('div', a, b);
   return record(y, 'div', [a, b], (g) => {
     const ga = a.requiresGrad ? reduceTo(binary('div', g, b), a.shape) : null;
@@ -73,42 +78,50 @@ function reduceTo(t: Tensor, shape: readonly number[]): Tensor {
 }
 
 export function relu(x: Tensor): Tensor {
+  checkOperands('relu', { x });
   const y = unary('relu', x);
   return record(y, 'relu', [x], (g) => [binary('reluGrad', g, x)]);
 }
 
 export function sigmoid(x: Tensor): Tensor {
+  checkOperands('sigmoid', { x });
   const y = unary('sigmoid', x);
   return record(y, 'sigmoid', [x], (g) => [zipSame('sigmoidGrad', 'x * y * (1.0 - y)', g, y)]);
 }
 
 export function tanh(x: Tensor): Tensor {
+  checkOperands('tanh', { x });
   const y = unary('tanh', x);
   return record(y, 'tanh', [x], (g) => [zipSame('tanhGrad', 'x * (1.0 - y * y)', g, y)]);
 }
 
 export function exp(x: Tensor): Tensor {
+  checkOperands('exp', { x });
   const y = unary('exp', x);
   return record(y, 'exp', [x], (g) => [binary('mul', g, y)]);
 }
 
 export function log(x: Tensor): Tensor {
+  checkOperands('log', { x });
   const y = unary('log', x);
   return record(y, 'log', [x], (g) => [binary('div', g, x)]);
 }
 
 export function neg(x: Tensor): Tensor {
+  checkOperands('neg', { x });
   const y = unary('neg', x);
   return record(y, 'neg', [x], (g) => [unary('neg', g)]);
 }
 
 export function square(x: Tensor): Tensor {
+  checkOperands('square', { x });
   const y = unary('square', x);
   return record(y, 'square', [x], (g) => [zipSame('squareGrad', '2.0 * x * y', g, x)]);
 }
 
 /** alpha · x + beta. */
 export function affine(x: Tensor, alpha: number, beta = 0): Tensor {
+  checkOperands('affine', { x });
   const y = unary('affine', x, alpha, beta);
   return record(y, 'affine', [x], (g) => [unary('affine', g, alpha, 0)]);
 }
@@ -120,6 +133,7 @@ export function scale(x: Tensor, alpha: number): Tensor {
 
 /** clamp(x, lo, hi); the gradient passes where lo < x < hi... and at the bounds (as PyTorch: lo ≤ x ≤ hi). */
 export function clamp(x: Tensor, lo: number, hi: number): Tensor {
+  checkOperands('clamp', { x });
   const y = unary('clamp', x, lo, hi);
   return record(y, 'clamp', [x], (g) => [zipSame('clampGrad', `select(0.0, x, y >= ${f32(lo)} && y <= ${f32(hi)})`, g, x)]);
 }

@@ -7,3 +7,4 @@ export * from './linear.ts';
 export * from './hat.ts';
 export * from './continual.ts';
 export * from './shape.ts';
+export * from './matmul.ts';

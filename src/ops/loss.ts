@@ -1,6 +1,6 @@
 // Differentiable fused softmax–cross-entropy, and (not differentiable) accuracy helpers.
 import { record } from '../autograd.ts';
-import type { Tensor } from '../tensor.ts';
+import { checkOperands, type Tensor } from '../tensor.ts';
 import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from '../kernels/loss.ts';
 export { argmax, countCorrect } from '../kernels/loss.ts';
 
@@ -10,6 +10,8 @@ export { argmax, countCorrect } from '../kernels/loss.ts';
  * dLogits = (softmax − onehot) / B · gradOut.
  */
 export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
+  checkOperands('softmaxCrossEntropy', { logits });
+  checkOperands('softmaxCrossEntropy', { labels }, 'i32');
   const { loss, lse } = softmaxCrossEntropyForward(logits, labels);
   if (!logits.requiresGrad) {
     lse.dispose();

@@ -1,16 +1,18 @@
 // Differentiable reductions: sum, mean, max over all elements or over axes.
 import { record } from '../autograd.ts';
-import { empty, type Tensor } from '../tensor.ts';
+import { checkOperands, empty, type Tensor } from '../tensor.ts';
 import { broadcastGrad, normaliseAxes, reduce } from '../kernels/reduce.ts';
 
 /** Sum over `axes` (every axis when omitted, giving shape [1]); keepDims keeps reduced axes as size 1. */
 export function sum(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
+  checkOperands('sum', { x });
   const ax = normaliseAxes('sum', x.shape.length, axes);
   const y = reduceShaped('sum', x, ax, keepDims, axes === undefined);
   return record(y, 'sum', [x], (g) => [broadcastGrad(g, x.shape, ax, 1)]);
 }
 
 export function mean(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
+  checkOperands('mean', { x });
   const ax = normaliseAxes('mean', x.shape.length, axes);
   const count = ax.reduce((a, i) => a * x.shape[i]!, 1);
   const y = reduceShaped('mean', x, ax, keepDims, axes === undefined);
@@ -19,6 +21,7 @@ export function mean(x: Tensor, axes?: number | readonly number[], keepDims = fa
 
 /** Maximum over `axes`; the gradient goes to every element equal to its maximum (all ties). */
 export function max(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
+  checkOperands('max', { x });
   const ax = normaliseAxes('max', x.shape.length, axes);
   const y = reduceShaped('max', x, ax, keepDims, axes === undefined);
   return record(y, 'max', [x], (g) => [broadcastGrad(g, x.shape, ax, 1, { x, y })]);

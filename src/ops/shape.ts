@@ -7,6 +7,7 @@ import { empty, type Tensor } from '../tensor.ts';
  * viewing it: the gradient it comes from is disposed after the step while a parameter keeps its own.
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  x.assertAlive('reshape');
   const view = x.reshape(shape);
   return record(view, 'reshape', [x], (g) => {
     const out = empty(g.engine, x.shape, 'f32', 'reshape grad');

@@ -195,35 +195,46 @@ export class Engine {
       // Queue-ordered after earlier submits, so reusing one params buffer every batch is safe.
       device.queue.writeBuffer(this.paramsBuffer, 0, this.params, 0, paramsBytes);
     }
+    // One pair of scopes around the whole batch (not one per dispatch): a rejected dispatch is reported by
+    // this submit, naming the ops in it, and nothing is left for the next, unrelated submit to trip on.
     device.pushErrorScope('validation');
     device.pushErrorScope('out-of-memory');
-    const encoder = device.createCommandEncoder();
-    let pass: GPUComputePassEncoder | null = null;
-    for (const c of commands) {
-      if (c.kind === 'copy') {
-        pass?.end();
-        pass = null;
-        encoder.copyBufferToBuffer(c.src, c.srcOffset, c.dst, c.dstOffset, c.bytes);
-        continue;
+    // Both popped together, before any await: another submit interleaving would otherwise pop these scopes.
+    const popScopes = () => Promise.all([device.popErrorScope(), device.popErrorScope()]);
+    let popped: ReturnType<typeof popScopes> | null = null;
+    try {
+      const encoder = device.createCommandEncoder();
+      let pass: GPUComputePassEncoder | null = null;
+      for (const c of commands) {
+        if (c.kind === 'copy') {
+          pass?.end();
+          pass = null;
+          encoder.copyBufferToBuffer(c.src, c.srcOffset, c.dst, c.dstOffset, c.bytes);
+          continue;
+        }
+        pass ??= encoder.beginComputePass();
+        const pipeline = c.pipeline.pipeline!;
+        const entries: GPUBindGroupEntry[] = c.spec.buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }));
+        if (c.paramsOffset >= 0) entries.unshift({ binding: 0, resource: { buffer: this.paramsBuffer!, offset: c.paramsOffset, size: PARAMS_STRIDE } });
+        const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label: c.spec.label });
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, bindGroup);
+        const [x, y = 1, z = 1] = c.spec.workgroups;
+        pass.dispatchWorkgroups(x, y, z);
+        this.dispatches++;
       }
-      pass ??= encoder.beginComputePass();
-      const pipeline = c.pipeline.pipeline!;
-      const entries: GPUBindGroupEntry[] = c.spec.buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }));
-      if (c.paramsOffset >= 0) entries.unshift({ binding: 0, resource: { buffer: this.paramsBuffer!, offset: c.paramsOffset, size: PARAMS_STRIDE } });
-      const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label: c.spec.label });
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bindGroup);
-      const [x, y = 1, z = 1] = c.spec.workgroups;
-      pass.dispatchWorkgroups(x, y, z);
-      this.dispatches++;
+      pass?.end();
+      device.queue.submit([encoder.finish()]);
+      this.submits++;
+      this.pool.afterSubmit();
+      for (const s of this.stagingInFlight) s.destroy();
+      this.stagingInFlight = [];
+      popped = popScopes();
+    } finally {
+      // An exception while encoding must not leave the scopes on the device's stack.
+      if (!popped) void popScopes().catch(() => {});
     }
-    pass?.end();
-    device.queue.submit([encoder.finish()]);
-    this.submits++;
-    this.pool.afterSubmit();
-    for (const s of this.stagingInFlight) s.destroy();
-    this.stagingInFlight = [];
-    const [oom, validation] = [await device.popErrorScope(), await device.popErrorScope()];
+    const [oom, validation] = await popped;
     const error = validation ?? oom;
     const labels = () => commands.map((c) => (c.kind === 'copy' ? c.label : c.spec.label));
     if (error) throw new GpuValidationError(findNamed(error.message, labels()), error.message);

@@ -29,3 +29,19 @@ export class ShapeError extends Error {
     this.name = 'ShapeError';
   }
 }
+
+/** A tensor of the wrong element type for an op (every float kernel reads f32; labels are i32). */
+export class DTypeError extends Error {
+  constructor(op: string, detail: string) {
+    super(`${op}: ${detail}`);
+    this.name = 'DTypeError';
+  }
+}
+
+/** A tensor used after dispose(): its buffer is back in the pool and may already hold another tensor. */
+export class DisposedTensorError extends Error {
+  constructor(op: string, detail: string) {
+    super(`${op}: ${detail}`);
+    this.name = 'DisposedTensorError';
+  }
+}

@@ -50,22 +50,37 @@ export class PipelineCache {
   private async compile(spec: ShaderSpec, key: string): Promise<GPUComputePipeline> {
     this.compiles++;
     const shader = composeShader(this.source, spec.name, spec.append, spec.defines);
+    // A module that does not compile also raises a device error; caught in a scope here, it is reported
+    // by this kernel's ShaderCompileError and not by whatever op next submits (the engine stays usable).
+    // Push and pop are adjacent, with no await between: scopes are a stack shared by every caller.
+    this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ code: shader.code, label: spec.name });
+    const moduleError = this.device.popErrorScope();
     const info = await module.getCompilationInfo();
     const errors: CompilerMessage[] = info.messages.filter((m) => m.type === 'error').map((m) => {
       const where = locateLine(shader, m.lineNum);
       return { file: where.file, line: where.line, column: m.linePos, type: m.type, message: m.message };
     });
+    const scoped = await moduleError;
     if (errors.length) throw new ShaderCompileError(spec.name, errors);
+    if (scoped) throw new ShaderCompileError(spec.name, [{ file: spec.name, line: 0, column: 0, type: 'module', message: scoped.message }]);
     const constants = spec.constants ? Object.fromEntries(Object.entries(spec.constants).map(([k, v]) => [k, Number(v)])) : undefined;
+    this.device.pushErrorScope('validation');
+    const created = this.device.createComputePipelineAsync({
+      label: key,
+      layout: 'auto',
+      compute: { module, entryPoint: spec.entryPoint ?? 'main', constants },
+    });
+    const pipelineError = this.device.popErrorScope();
+    let pipeline: GPUComputePipeline;
     try {
-      return await this.device.createComputePipelineAsync({
-        label: key,
-        layout: 'auto',
-        compute: { module, entryPoint: spec.entryPoint ?? 'main', constants },
-      });
+      pipeline = await created;
     } catch (e) {
+      await pipelineError.catch(() => null);
       throw new ShaderCompileError(spec.name, [{ file: spec.name, line: 0, column: 0, type: 'pipeline', message: (e as Error).message }]);
     }
+    const late = await pipelineError;
+    if (late) throw new ShaderCompileError(spec.name, [{ file: spec.name, line: 0, column: 0, type: 'pipeline', message: late.message }]);
+    return pipeline;
   }
 }
