@@ -6,7 +6,7 @@ import type { Engine } from '../src/runtime/engine.ts';
 import { tidy } from '../src/tensor.ts';
 import { makeDataset, type Dataset } from '../src/data/dataset.ts';
 import type { Task } from '../src/data/task.ts';
-import { DEFAULT_CONFIG } from '../src/config/train-config.ts';
+import { DEFAULT_CONFIG } from '../src/config/index.ts';
 import { createTrainer } from '../src/approaches/registry.ts';
 import { interleaved, pairedRatio, row, timingOf, type BenchRow, type MeasureOptions } from './harness.ts';
 import { randomData } from './matmul.ts';

@@ -3,7 +3,7 @@
 import { COMMANDS, commandSpec, type CommandSpec } from './commands.ts';
 import { APPROACH_SETTINGS, CONFIG_SETTINGS, PRESETS } from './schema.ts';
 import { formatValue, rangeText, type Setting } from './setting.ts';
-import { DEFAULT_CONFIG } from './train-config.ts';
+import { DEFAULT_CONFIG } from './defaults.ts';
 
 const WIDTH = 100;
 const FLAG_COLUMN = 26;

@@ -1,7 +1,8 @@
 // The configuration schema's public face: the settings of a run, their defaults and checks, the flag
 // parsers and the usage texts. Imports nothing from the rest of src and no Node built-ins.
 export { APPROACHES, APPROACH_DEFAULTS, PENALTY_APPROACHES, REFERENCE_CLIP, type Approach, type ApproachOptions } from './approaches.ts';
-export { DEFAULT_CONFIG, type TrainConfig } from './train-config.ts';
+export { type TrainConfig } from './train-config.ts';
+export { DEFAULT_CONFIG } from './defaults.ts';
 export { APPROACH_SETTINGS, BENCHMARKS, CONFIG_SETTINGS, PRESETS, RUN_SETTINGS, TRAIN_SECTIONS, TRAIN_SETTINGS, appliesTo, defaultFor, type RunSettings, type SettingsOf } from './schema.ts';
 export {
   BENCH_SETTINGS, BENCH_SUITES, COMMANDS, COMPARE_REFUSED_TRAIN_SETTINGS, COMPARE_SETTINGS, COMPARE_TRAIN_SETTINGS, DEFAULT_COMPARE_APPROACHES, EXPORT_SETTINGS,

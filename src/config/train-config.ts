@@ -1,7 +1,6 @@
 // A training run's settings: what the CLI parses, the API accepts and the results JSON records. The
-// schema (schema.ts) describes each one; DEFAULT_CONFIG is made from its defaults.
+// schema (schema.ts) describes each one; defaults.ts makes DEFAULT_CONFIG from its defaults.
 import type { Approach } from './approaches.ts';
-import { CONFIG_SETTINGS } from './schema.ts';
 
 export { APPROACHES, type Approach } from './approaches.ts';
 
@@ -27,8 +26,3 @@ export interface TrainConfig {
   /** Read the training loss back every this many steps (for progress; each readback costs ≥ 0.13 ms). */
   logEvery: number;
 }
-
-/** Every setting's default (HAT's; resolveTrainConfig also picks the gradient clip of other approaches). */
-export const DEFAULT_CONFIG: TrainConfig = Object.fromEntries(
-  Object.entries(CONFIG_SETTINGS).map(([key, s]) => [key, structuredClone(s.default)]),
-) as unknown as TrainConfig;

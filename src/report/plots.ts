@@ -2,7 +2,7 @@
 // learned with 95 % bands and the joint / random references, one accuracy heatmap per approach, and
 // HAT's mask usage per layer. This file decides what is plotted; src/chart decides how it looks.
 import { heatmap, lineChart, type LineSeries } from '../chart/index.ts';
-import type { ApproachSummary } from './report.ts';
+import type { ApproachSummary } from './summary.ts';
 
 const percent = (v: number) => (100 * v).toFixed(1);
 

@@ -5,22 +5,14 @@
 // files and a browser can show them as is.
 import { forgettingOverSeeds, meanMatrix, type Interval, type RunResult } from '../eval/metrics.ts';
 import { accuracyHeatmapSvg, forgettingSvg, maskUsageSvg } from './plots.ts';
+import type { ApproachSummary } from './summary.ts';
 
 export { accuracyHeatmapSvg, forgettingSvg, maskUsageSvg };
 
 /** The approaches the metric is relative to: reported, not plotted as rho lines. */
 export const REFERENCE_APPROACHES = ['joint', 'random'] as const;
 
-export interface ApproachSummary {
-  approach: string;
-  seeds: number[];
-  /** rho[t] over seeds (index t = tasks learned − 1); null for joint / random or when either is missing. */
-  rho: Interval[] | null;
-  /** Mean over seeds of accuracy[t][u]. */
-  accuracy: number[][];
-  /** Mean over seeds of maskUsage[t][layer]; null when the runs have none (every approach but HAT). */
-  maskUsage: number[][] | null;
-}
+export type { ApproachSummary } from './summary.ts';
 
 export interface ComparisonReport {
   benchmark: string;

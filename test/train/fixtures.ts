@@ -2,7 +2,7 @@
 import { makeDataset, type Dataset } from '../../src/data/dataset.ts';
 import { Rng } from '../../src/data/rng.ts';
 import type { Task } from '../../src/data/task.ts';
-import { DEFAULT_CONFIG, type TrainConfig } from '../../src/config/train-config.ts';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../src/config/index.ts';
 
 function clusters(n: number, centres: Float32Array[], rng: Rng, noise: number): Dataset {
   const d = centres[0]!.length;
