@@ -1,5 +1,5 @@
 // What the trainer needs of a network. HatNetwork (HAT, SGD and the baselines that share its layers)
-// implements it, and so do the networks of PathNet and progressive networks (src/continual/), whose
+// implements it, and so do the networks of PathNet and progressive networks (src/nn/), whose
 // structure (modules and paths, columns and lateral adapters) differs but trains in the same loop.
 import type { Engine } from '../runtime/engine.ts';
 import type { Tensor } from '../tensor.ts';
