@@ -8,7 +8,10 @@
 // latest when the process exits normally; after a kill the next run finds it stale and takes it over.
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, fsyncSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+
+/** The lock file of a checkpoint folder (not named like a checkpoint or a temporary file: never rotated or cleaned). */
+export const FOLDER_LOCK_NAME = 'run.lock';
 
 export interface LockHolder {
   pid: number;
@@ -153,4 +156,14 @@ function heldLock(path: string, me: LockHolder): RunLock {
   };
   process.on('exit', release);
   return { path, release };
+}
+
+/** Locks a run folder (a checkpoint directory) for this process: `<dir>/run.lock`. */
+export function lockRunFolder(dir: string, purpose = ''): RunLock {
+  return acquireRunLock(join(dir, FOLDER_LOCK_NAME), purpose);
+}
+
+/** Locks a results file for this process: the lock file `<path>.lock` beside it. */
+export function lockOutputFile(path: string, purpose = ''): RunLock {
+  return acquireRunLock(`${path}.lock`, purpose);
 }

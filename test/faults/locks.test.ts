@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { acquireRunLock, isProcessAlive, RunLockedError } from '../../src/io/run-lock.ts';
+import { acquireRunLock, isProcessAlive, lockOutputFile, lockRunFolder, RunLockedError } from '../../src/io/run-lock.ts';
 import { assertWritableOutput, OutputPathError } from '../../src/io/output-path.ts';
 import { CheckpointDir, checkpointName, listCheckpoints } from '../../src/io/checkpoint-dir.ts';
 import { temporaryName } from '../../src/io/atomic-file.ts';
@@ -47,6 +47,23 @@ test('a second holder is refused naming the PID and host of the first; release l
   lock.release();
   assert.not.ok(existsSync(path));
   acquireRunLock(path).release();
+});
+
+test('a checkpoint folder locks as <dir>/run.lock and a results file as <out>.lock; the folder lock survives rotation', () => {
+  const dir = tempDir('lock-folder');
+  const folder = lockRunFolder(join(dir, 'ckpt'), 'train');
+  const out = lockOutputFile(join(dir, 'result.json'), 'train');
+  assert.ok(existsSync(join(dir, 'ckpt', 'run.lock')));
+  assert.ok(existsSync(join(dir, 'result.json.lock')));
+  assert.throws(() => lockRunFolder(join(dir, 'ckpt')), (e: Error) => e instanceof RunLockedError);
+  assert.throws(() => lockOutputFile(join(dir, 'result.json')), (e: Error) => e instanceof RunLockedError);
+  const writer = new CheckpointDir(join(dir, 'ckpt'), 1);
+  for (let i = 0; i < 3; i++) writer.write(checkpoint(i));
+  assert.ok(existsSync(join(dir, 'ckpt', 'run.lock')));
+  folder.release();
+  out.release();
+  assert.equal(readdirSync(dir).sort(), ['ckpt']);
+  assert.equal(readdirSync(join(dir, 'ckpt')), [checkpointName(2)]);
 });
 
 test('another live process holding the lock refuses this one; the lock goes when that process exits', () => {
