@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getEngine } from '../helpers.ts';
 import { positionLabel, type TrainerSnapshot, type TrainerState } from '../../src/train/state.ts';
-import { createTrainer } from '../../src/approaches/registry.ts';
+import { createApproach, createTrainer } from '../../src/approaches/registry.ts';
+import { Trainer } from '../../src/train/trainer.ts';
+import type { Approach } from '../../src/config/train-config.ts';
 import { validateTrainerState } from '../../src/train/checkpoint-state.ts';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../src/io/checkpoint.ts';
 import { CheckpointDir, checkpointName, listCheckpoints, newestValidCheckpoint, readCheckpoint, resolveCheckpoint } from '../../src/io/checkpoint-dir.ts';
@@ -56,6 +58,24 @@ test('every checkpoint a real run writes passes the validator unchanged', async 
   for (const s of all) {
     const c = decodeCheckpoint<TrainerState>(fileOf(s), 'memory', validate);
     assert.equal(c.state, s.state, positionLabel(s.state));
+  }
+});
+
+test('every approach\'s checkpoints pass the validator (PathNet plans its own epochs; joint, progressive and the baselines keep their own state)', async () => {
+  const engine = await getEngine();
+  const tasks = clusterTasks(2, 11, 48);
+  const approaches: Approach[] = ['hat', 'sgd', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'sgd-frozen', 'joint', 'pathnet', 'progressive'];
+  for (const approach of approaches) {
+    const cfg = smallConfig({ approach, epochs: 2, hidden: [8, 8], seed: 2 });
+    const trainer = new Trainer(engine, tasks, cfg, createApproach(cfg, { generations: 1 }));
+    const states: unknown[] = [];
+    try {
+      await trainer.run({}, { checkpoint: (snap) => { states.push(decodeCheckpoint(fileOf(snap), approach).state); } });
+    } finally {
+      trainer.dispose();
+    }
+    assert.ok(states.length >= 3, approach);
+    for (const st of states) validateTrainerState(st, { tasks: 2, epochs: 2 }, approach);
   }
 });
 
