@@ -9,6 +9,12 @@ export interface ContinualNetwork {
   readonly engine: Engine;
   /** HAT's gated layers (embeddings, cumulative masks); empty for networks without gates. */
   readonly layers: readonly GatedLayer[];
+  /**
+   * Whether the forward depends on the task beyond the head it ends in (HAT's masks, PathNet's paths,
+   * progressive columns). Task-agnostic evaluation then infers the task by running each one's forward;
+   * otherwise it takes the argmax over the concatenated heads.
+   */
+  readonly taskConditioned: boolean;
   /** Logits of head `ctx.task` for a batch x [B, C, H, W]. */
   forward(x: Tensor, ctx: ForwardContext): Tensor;
   /** The logits and the features head `ctx.task` sees ([B, features]). */

@@ -191,6 +191,11 @@ export class HatNetwork {
     return this.config.gated;
   }
 
+  /** Gated: each task's forward runs under its own masks (ContinualNetwork.taskConditioned). */
+  get taskConditioned(): boolean {
+    return this.config.gated;
+  }
+
   /** Logits of head `ctx.task` for a batch x [B, C, H, W] (MLP: any shape with B rows). */
   forward(x: Tensor, ctx: ForwardContext): Tensor {
     return this.forwardWithFeatures(x, ctx).logits;

@@ -99,6 +99,8 @@ export function checkPathNetShape({ modules, active }: PathNetShape): void {
 export class PathNetNetwork implements ContinualNetwork {
   /** No HAT gates. */
   readonly layers: readonly GatedLayer[] = [];
+  /** ContinualNetwork.taskConditioned: each task runs its own path of modules. */
+  readonly taskConditioned = true;
   readonly pathLayers: PathNetLayer[] = [];
   readonly heads: Head[] = [];
   readonly modules: number;

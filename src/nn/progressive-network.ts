@@ -170,6 +170,8 @@ function flattenRows(x: Tensor): Tensor {
 export class ProgressiveNetwork implements ContinualNetwork {
   /** No HAT gates. */
   readonly layers: readonly GatedLayer[] = [];
+  /** ContinualNetwork.taskConditioned: task t runs column t (with laterals from the earlier columns). */
+  readonly taskConditioned = true;
   readonly columnSpec: readonly ColumnLayer[];
   readonly columns: Column[] = [];
   /** The widest layer's units in every column. */

@@ -53,7 +53,30 @@ export interface TrainerState {
   inTask: TaskState | null;
   /** The approach's JSON state (Approach.saveState); its tensors are `approach.<name>`. */
   approach?: unknown;
-  results: { accuracy: number[][]; maskUsage: number[][]; epochs: EpochReport[]; trainMs: number; trainedSamples: number };
+  results: TrainerResults;
+}
+
+/**
+ * The results so far. accuracy[t][u]: test accuracy on task u after training through task t, told the task
+ * (task-aware); accuracyTaskAgnostic[t][u]: the same without being told (see task-inference.ts);
+ * taskInferenceAccuracy[t][u]: the fraction of task u's test samples whose task was inferred right.
+ * Checkpoints written before the task-agnostic fields existed lack them: read them as empty
+ * (withTaskAgnosticResults), and their rows stay empty for the tasks finished before the resume.
+ */
+export interface TrainerResults {
+  accuracy: number[][];
+  accuracyTaskAgnostic?: number[][];
+  taskInferenceAccuracy?: number[][];
+  maskUsage: number[][];
+  epochs: EpochReport[];
+  trainMs: number;
+  trainedSamples: number;
+}
+
+/** A checkpoint's results with the task-agnostic matrices present (empty rows for tasks an older checkpoint finished without them). */
+export function withTaskAgnosticResults(r: TrainerResults): Required<TrainerResults> {
+  const pad = (m: number[][] | undefined) => Array.from({ length: r.accuracy.length }, (_, t) => m?.[t] ?? []);
+  return { ...r, accuracyTaskAgnostic: pad(r.accuracyTaskAgnostic), taskInferenceAccuracy: pad(r.taskInferenceAccuracy) };
 }
 
 export interface TrainerSnapshot {
@@ -62,7 +85,12 @@ export interface TrainerSnapshot {
 }
 
 export interface TrainResult {
+  /** Task-aware: accuracy[t][u] on task u after training through task t, the task given. */
   accuracy: number[][];
+  /** The same layout without the task given (task inference, or the argmax over every head learned). */
+  accuracyTaskAgnostic: number[][];
+  /** taskInferenceAccuracy[t][u]: the fraction of task u's test samples whose task was inferred right after task t. */
+  taskInferenceAccuracy: number[][];
   maskUsage: number[][];
   epochs: EpochReport[];
   trainSeconds: number;
@@ -74,7 +102,8 @@ export interface Progress {
   taskStart?(task: number, t: { name: string; train: { n: number }; valid: { n: number }; test: { n: number } }): void;
   batch?(task: number, epoch: number, done: number, total: number, s: number, loss: number | null): void;
   epoch?(r: EpochReport): void;
-  taskEnd?(task: number, accuracies: number[], maskUsage: number[]): void;
+  /** After task t: the task-aware accuracies on tasks 0..t, the capacity in use, and the task-agnostic ones. */
+  taskEnd?(task: number, accuracies: number[], maskUsage: number[], agnostic?: { accuracy: number[]; taskInference: number[] }): void;
 }
 
 /** Where a snapshot stands, in words. */

@@ -22,13 +22,16 @@ import { SGD, type GradientEntry } from './optimizer.ts';
 import { LrSchedule } from './schedule.ts';
 import { ParameterSnapshot } from './best-parameters.ts';
 import { NonFiniteLossError } from './errors.ts';
-import type { EpochReport, Progress, TaskState, TaskTraining, TrainerSnapshot, TrainerState, TrainResult } from './state.ts';
+import { withTaskAgnosticResults, type EpochReport, type Progress, type TaskState, type TaskTraining, type TrainerSnapshot, type TrainerState, type TrainResult } from './state.ts';
+import { evaluateTaskAgnostic, type TaskScore } from './task-inference.ts';
 
 export interface RunOptions {
   /** Called with a snapshot at the start, after every epoch and after every task (await it to write it). */
   checkpoint?: (snapshot: TrainerSnapshot) => Promise<void> | void;
   /** Continue from this snapshot instead of starting at task 0. */
   resume?: TrainerSnapshot;
+  /** How task-conditioned networks infer a sample's task in the task-agnostic evaluation (default max-softmax). */
+  taskScore?: TaskScore;
 }
 
 /** What a caller may watch of one recorded step (Trainer.recordTrainStep); tensors are valid inside the step only. */
@@ -81,9 +84,9 @@ export class Trainer implements TrainingRun {
 
   async run(progress: Progress = {}, opts: RunOptions = {}): Promise<TrainResult> {
     const resume = opts.resume;
-    const results: TrainerState['results'] = resume
-      ? structuredClone(resume.state.results)
-      : { accuracy: [], maskUsage: [], epochs: [], trainMs: 0, trainedSamples: 0 };
+    const results = resume
+      ? withTaskAgnosticResults(structuredClone(resume.state.results))
+      : { accuracy: [], accuracyTaskAgnostic: [], taskInferenceAccuracy: [], maskUsage: [], epochs: [], trainMs: 0, trainedSamples: 0 };
     const first = resume ? resume.state.task : 0;
     if (resume) this.restore(resume);
     else await opts.checkpoint?.(await this.snapshot({ task: 0, step: this.step, rngDraws: this.rngDraws, inTask: null, results }));
@@ -107,12 +110,21 @@ export class Trainer implements TrainingRun {
       const row: number[] = [];
       for (let u = 0; u <= t; u++) row.push((await this.guard(t, this.evaluate(u, this.tasks[u]!.test))).accuracy);
       results.accuracy.push(row);
+      // The same test sets without the task given: every learned task competes for each sample.
+      const agnostic = { accuracy: [] as number[], taskInference: [] as number[] };
+      for (let u = 0; u <= t; u++) {
+        const a = await this.guard(t, evaluateTaskAgnostic(this.net, u, this.tasks[u]!.test, { tasks: t + 1, s: this.gateScale(null), fused: this.config.fused, score: opts.taskScore }));
+        agnostic.accuracy.push(a.accuracy);
+        agnostic.taskInference.push(a.taskInference);
+      }
+      results.accuracyTaskAgnostic.push(agnostic.accuracy);
+      results.taskInferenceAccuracy.push(agnostic.taskInference);
       results.maskUsage.push(await this.capacityUsage());
-      progress.taskEnd?.(t, row, results.maskUsage[t]!);
+      progress.taskEnd?.(t, row, results.maskUsage[t]!, agnostic);
       await opts.checkpoint?.(await this.snapshot({ task: t + 1, step: this.step, rngDraws: this.rngDraws, inTask: null, results }));
     }
-    const { accuracy, maskUsage, epochs, trainMs, trainedSamples } = results;
-    return { accuracy, maskUsage, epochs, trainSeconds: trainMs / 1000, samplesPerSecond: trainedSamples / (trainMs / 1000), trainedSamples };
+    const { accuracy, accuracyTaskAgnostic, taskInferenceAccuracy, maskUsage, epochs, trainMs, trainedSamples } = results;
+    return { accuracy, accuracyTaskAgnostic, taskInferenceAccuracy, maskUsage, epochs, trainSeconds: trainMs / 1000, samplesPerSecond: trainedSamples / (trainMs / 1000), trainedSamples };
   }
 
   /** Runs `train` after the approach has prepared task t (fresh or resumed). */
