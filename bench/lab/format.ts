@@ -23,8 +23,9 @@ export function formatResultsTable(results: readonly KernelBenchResult[]): strin
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i < 12 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  // One line per distinct way the clock was read (variants timed alike share it).
-  const clocks = [...new Map(results.map((r) => [r.clockNote, r])).values()].map((r) => `clock (${results.length > 1 ? r.name : 'all'}): ${r.clockNote}`);
+  // Variants timed alike share one line; otherwise each names its own.
+  const notes = [...new Set(results.map((r) => r.clockNote))];
+  const clocks = notes.length === 1 ? [`clock: ${notes[0]}`] : results.map((r) => `clock of ${r.name}: ${r.clockNote}`);
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), '', ...clocks].join('\n');
 }
 

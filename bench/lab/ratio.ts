@@ -1,8 +1,8 @@
 // The ratio of two variants' times from one interleaved run, with a confidence interval.
 //
-// Each sample of variant x is compared with the samples of y run just before and just after it (their
-// geometric mean): a load that drifts during the run moves both sides alike, and y runs as often before x
-// as after it, so neither profits from running second. The interval is a t-interval on the log ratios,
+// Each sample of variant x is compared with the samples of y run just before and just after it (y's
+// time interpolated to x's place in the run): a load that drifts during the run moves both sides alike,
+// and y runs as often before x as after it, so neither profits from running second. The interval is a t-interval on the log ratios,
 // mapped back by exp (ratios multiply; their logs add). Neighbouring log ratios share one y sample, so
 // they are correlated (by up to ½); the variance of their mean is widened by 1 + 2ρ₁, ρ₁ their lag-1
 // autocorrelation, so the interval does not claim more precision than the run has.
@@ -25,17 +25,24 @@ export interface RatioInterval {
   pairs: number;
 }
 
-/** log(x / y) for each sample of x that has a sample of y both before and after it in the run. */
+/**
+ * log(x / y) for each sample of x that has a sample of y both before and after it in the run, y's time
+ * at x's slot interpolated (in log, by slot position) between those two: with two variants their
+ * geometric mean; with more, the nearer one weighs more.
+ */
 export function bracketedLogRatios(run: readonly RunSample[], x: number, y: number): number[] {
   const out: number[] = [];
-  let before: number | null = null;
+  let before = -1;
   for (let i = 0; i < run.length; i++) {
     const s = run[i]!;
-    if (s.variant === y) before = s.ms;
-    if (s.variant !== x || before === null) continue;
-    const after = run.slice(i + 1).find((t) => t.variant === y);
-    if (!after) break;
-    out.push(Math.log(s.ms) - (Math.log(before) + Math.log(after.ms)) / 2);
+    if (s.variant === y) before = i;
+    if (s.variant !== x || before < 0) continue;
+    let after = i + 1;
+    while (after < run.length && run[after]!.variant !== y) after++;
+    if (after >= run.length) break;
+    const w = (i - before) / (after - before);
+    const logY = (1 - w) * Math.log(run[before]!.ms) + w * Math.log(run[after]!.ms);
+    out.push(Math.log(s.ms) - logY);
   }
   return out;
 }
