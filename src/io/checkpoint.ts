@@ -68,8 +68,10 @@ export class CheckpointError extends Error {
 /**
  * Checks a decoded state before anything uses it and returns it typed; throws (a CheckpointError
  * 'invalid state' naming `source` and the field, or any Error, which is wrapped into one) when it is wrong.
+ * `meta` (already checked) tells the run's shape to a reader that has no command line, e.g. an export:
+ * `meta.taskNames.length` tasks, `meta.config.epochs` epochs.
  */
-export type StateValidator<State> = (state: unknown, source: string) => State;
+export type StateValidator<State> = (state: unknown, source: string, meta: CheckpointMeta) => State;
 
 export function encodeCheckpoint(c: Checkpoint<unknown>): Uint8Array {
   const tensors: [string, NamedArray][] = [...c.tensors].map(([name, t]) => [name, f32(t.shape, t.data)]);
@@ -132,7 +134,7 @@ export function decodeCheckpoint<State = unknown>(bytes: Uint8Array, source = 'c
   let state = parsed.state;
   if (validate) {
     try {
-      state = validate(parsed.state, source);
+      state = validate(parsed.state, source, meta);
     } catch (e) {
       if (e instanceof CheckpointError) throw e;
       throw new CheckpointError(source, 'invalid state', (e as Error).message);

@@ -137,6 +137,9 @@ test('the newest valid checkpoint skips an invalid state like a damaged file, an
   assert.match(skipped[0]!.message, /state\.results should be an object, it is missing/);
   assert.is(resolveCheckpoint<TrainerState>(dir, () => {}, validate).path, join(dir, checkpointName(2)));
   assert.throws(() => readCheckpoint(join(dir, checkpointName(3)), validate), /checkpoint-000003\.hatckpt is intact but holds an invalid state/);
+  // A reader without a command line (an export) takes the run's shape from the checkpoint's meta.
+  const fromMeta = (st: unknown, source: string, m: { taskNames: string[]; config: Record<string, unknown> }) => validateTrainerState(st, { tasks: m.taskNames.length, epochs: Number(m.config.epochs) }, source);
+  assert.is(resolveCheckpoint<TrainerState>(dir, () => {}, fromMeta).path, join(dir, checkpointName(2)));
   // Without a validator the readers are as before (the state is the caller's business).
   assert.is(newestValidCheckpoint(dir)?.path, join(dir, checkpointName(3)));
 
