@@ -6,6 +6,7 @@
  * The pixel layout is already channel-major, which is our N × C × H × W order.
  */
 import type { Dataset } from './dataset.ts';
+import { DataFormatError } from './errors.ts';
 
 export const CIFAR_SIDE = 32;
 export const CIFAR_IMAGE_BYTES = 3 * CIFAR_SIDE * CIFAR_SIDE;
@@ -22,9 +23,9 @@ export const CIFAR100_NORMALIZATION = CIFAR10_NORMALIZATION;
 export type Cifar100LabelKind = 'fine' | 'coarse';
 
 function parseRecords(bytes: Uint8Array, name: string, recordBytes: number, labelOffset: number, classes: number, what: string): Dataset {
-  if (bytes.length === 0) throw new Error(`${name}: empty ${what} file`);
+  if (bytes.length === 0) throw new DataFormatError(`${name}: empty ${what} file`);
   if (bytes.length % recordBytes !== 0) {
-    throw new Error(
+    throw new DataFormatError(
       `${name}: size ${bytes.length} bytes is not a multiple of the ${what} record length ${recordBytes} ` +
         `(${Math.floor(bytes.length / recordBytes)} records and ${bytes.length % recordBytes} extra bytes)`,
     );
@@ -36,7 +37,7 @@ function parseRecords(bytes: Uint8Array, name: string, recordBytes: number, labe
   for (let i = 0; i < n; i++) {
     const base = i * recordBytes;
     const label = bytes[base + labelOffset];
-    if (label >= classes) throw new Error(`${name}: record ${i} has label ${label}, outside 0..${classes - 1} (${what})`);
+    if (label >= classes) throw new DataFormatError(`${name}: record ${i} has label ${label}, outside 0..${classes - 1} (${what})`);
     labels[i] = label;
     const src = base + headerBytes;
     const dst = i * CIFAR_IMAGE_BYTES;

@@ -5,6 +5,7 @@
  * Float32Array for the whole set. Transforms never mutate their input; they return new datasets.
  */
 import type { Rng } from './rng.ts';
+import { DataFormatError } from './errors.ts';
 
 export interface Dataset {
   /** N × C × H × W, sample-major then channel-major. */
@@ -36,18 +37,18 @@ export function sampleSize(ds: Dataset): number {
 export function makeDataset(fields: Dataset): Dataset {
   const { images, labels, n, channels, height, width, classes } = fields;
   for (const [key, value] of Object.entries({ n, channels, height, width })) {
-    if (!Number.isInteger(value) || value < 0) throw new Error(`Dataset: ${key} must be a non-negative integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 0) throw new DataFormatError(`Dataset: ${key} must be a non-negative integer, got ${value}`);
   }
   if (images.length !== n * channels * height * width) {
-    throw new Error(
+    throw new DataFormatError(
       `Dataset: images has ${images.length} values, expected n × C × H × W = ${n} × ${channels} × ${height} × ${width}`,
     );
   }
-  if (labels.length !== n) throw new Error(`Dataset: labels has ${labels.length} entries, expected n = ${n}`);
+  if (labels.length !== n) throw new DataFormatError(`Dataset: labels has ${labels.length} entries, expected n = ${n}`);
   if (classes !== undefined) {
     for (let i = 0; i < n; i++) {
       if (labels[i] < 0 || labels[i] >= classes) {
-        throw new Error(`Dataset: label ${labels[i]} of sample ${i} is outside 0..${classes - 1}`);
+        throw new DataFormatError(`Dataset: label ${labels[i]} of sample ${i} is outside 0..${classes - 1}`);
       }
     }
   }

@@ -6,6 +6,7 @@
  * uint32 sizes, then the data. Images are 0x00000803 (count, rows, cols), labels 0x00000801 (count).
  */
 import type { Dataset } from './dataset.ts';
+import { DataFormatError } from './errors.ts';
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
 export const IDX_LABELS_MAGIC = 0x00000801;
@@ -29,33 +30,33 @@ export function isGzip(bytes: Uint8Array): boolean {
  */
 export function parseIdx(bytes: Uint8Array, name: string, expectedMagic?: number): IdxArray {
   if (isGzip(bytes)) {
-    throw new Error(`${name}: IDX data is gzip-compressed; decompress it first (node-files.ts readIdxFile does)`);
+    throw new DataFormatError(`${name}: IDX data is gzip-compressed; decompress it first (node-files.ts readIdxFile does)`);
   }
-  if (bytes.length < 4) throw new Error(`${name}: truncated IDX file: ${bytes.length} bytes, no room for the magic number`);
+  if (bytes.length < 4) throw new DataFormatError(`${name}: truncated IDX file: ${bytes.length} bytes, no room for the magic number`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
   const typeCode = (magic >>> 8) & 0xff;
   const ndims = magic & 0xff;
   if (expectedMagic !== undefined && magic !== expectedMagic) {
     const what = expectedMagic === IDX_IMAGES_MAGIC ? 'images' : expectedMagic === IDX_LABELS_MAGIC ? 'labels' : 'IDX';
-    throw new Error(`${name}: wrong magic number ${hex(magic)}, expected ${hex(expectedMagic)} (IDX uint8 ${what})`);
+    throw new DataFormatError(`${name}: wrong magic number ${hex(magic)}, expected ${hex(expectedMagic)} (IDX uint8 ${what})`);
   }
   if (magic >>> 16 !== 0 || typeCode !== 0x08 || ndims === 0) {
-    throw new Error(`${name}: wrong magic number ${hex(magic)}, expected 0x000008DD (IDX uint8 with DD dimensions)`);
+    throw new DataFormatError(`${name}: wrong magic number ${hex(magic)}, expected 0x000008DD (IDX uint8 with DD dimensions)`);
   }
   const headerBytes = 4 + 4 * ndims;
   if (bytes.length < headerBytes) {
-    throw new Error(`${name}: truncated IDX header: ${bytes.length} bytes, the ${ndims} dimension sizes need ${headerBytes}`);
+    throw new DataFormatError(`${name}: truncated IDX header: ${bytes.length} bytes, the ${ndims} dimension sizes need ${headerBytes}`);
   }
   const dims: number[] = [];
   for (let d = 0; d < ndims; d++) dims.push(view.getUint32(4 + 4 * d, false));
   const expected = dims.reduce((a, b) => a * b, 1);
   const actual = bytes.length - headerBytes;
   if (actual < expected) {
-    throw new Error(`${name}: truncated IDX data: header dims ${dims.join(' × ')} need ${expected} bytes, file has ${actual}`);
+    throw new DataFormatError(`${name}: truncated IDX data: header dims ${dims.join(' × ')} need ${expected} bytes, file has ${actual}`);
   }
   if (actual > expected) {
-    throw new Error(`${name}: IDX data too long: header dims ${dims.join(' × ')} need ${expected} bytes, file has ${actual}`);
+    throw new DataFormatError(`${name}: IDX data too long: header dims ${dims.join(' × ')} need ${expected} bytes, file has ${actual}`);
   }
   return { dims, data: bytes.subarray(headerBytes, headerBytes + expected) };
 }
@@ -79,7 +80,7 @@ export function idxDataset(imagesBytes: Uint8Array, imagesName: string, labelsBy
   const { count, height, width, pixels } = parseIdxImages(imagesBytes, imagesName);
   const rawLabels = parseIdxLabels(labelsBytes, labelsName);
   if (rawLabels.length !== count) {
-    throw new Error(`${imagesName} has ${count} images but ${labelsName} has ${rawLabels.length} labels`);
+    throw new DataFormatError(`${imagesName} has ${count} images but ${labelsName} has ${rawLabels.length} labels`);
   }
   const images = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) images[i] = pixels[i] / 255;

@@ -9,3 +9,4 @@ export * from './cifar.ts';
 export * from './mnist.ts';
 export * from './task.ts';
 export * from './sequence-spec.ts';
+export * from './errors.ts';

