@@ -78,6 +78,16 @@ export function validateTrainerState(json: unknown, run: RunShape, source = 'che
   // Rows are the tasks finished so far: `task` of them (the one in progress has none yet).
   const accuracy = f.array(r.accuracy, 'results.accuracy', task);
   accuracy.forEach((row, i) => f.array(row, `results.accuracy[${i}]`, i + 1).forEach((a, j) => f.finite(a, `results.accuracy[${i}][${j}]`, 0, 1)));
+  // The task-agnostic matrices are newer than some checkpoints: absent, or one row per finished task,
+  // empty for the tasks an older build finished without them.
+  for (const key of ['accuracyTaskAgnostic', 'taskInferenceAccuracy'] as const) {
+    if (r[key] === undefined) continue;
+    f.array(r[key], `results.${key}`, task).forEach((row, i) => {
+      const values = f.array(row, `results.${key}[${i}]`);
+      if (values.length !== 0) f.array(row, `results.${key}[${i}]`, i + 1);
+      values.forEach((a, j) => f.finite(a, `results.${key}[${i}][${j}]`, 0, 1));
+    });
+  }
   const usage = f.array(r.maskUsage, 'results.maskUsage', task);
   usage.forEach((row, i) => f.array(row, `results.maskUsage[${i}]`).forEach((u, j) => f.finite(u, `results.maskUsage[${i}][${j}]`, 0, 1)));
   f.array(r.epochs, 'results.epochs').forEach((e, i) => validateReport(f, e, `results.epochs[${i}]`, task - 1));

@@ -100,6 +100,12 @@ test('a state without results, or with a task, epoch, lr or step out of range, i
   refusal(edit(afterTask1!, (st) => { st.results.accuracy = []; }), /state\.results\.accuracy should be an array of 1, it is an array of 0/);
   refusal(edit(afterTask1!, (st) => { st.results.accuracy[0] = [0.5, 0.5]; }), /state\.results\.accuracy\[0\] should be an array of 1/);
   refusal(edit(afterTask1!, (st) => { st.results.maskUsage.push([0.1]); }), /state\.results\.maskUsage should be an array of 1/);
+  refusal(edit(afterTask1!, (st) => { st.results.accuracyTaskAgnostic = [[0.5], [0.5, 0.5]]; }), /state\.results\.accuracyTaskAgnostic should be an array of 1, it is an array of 2/);
+  refusal(edit(afterTask1!, (st) => { st.results.taskInferenceAccuracy = [[2]]; }), /state\.results\.taskInferenceAccuracy\[0\]\[0\] should be a finite number in \[0, 1\], it is 2/);
+  // Older checkpoints lack them, or hold empty rows for the tasks finished before them.
+  for (const older of [(st: Record<string, any>) => { delete st.results.accuracyTaskAgnostic; delete st.results.taskInferenceAccuracy; }, (st: Record<string, any>) => { st.results.accuracyTaskAgnostic = [[]]; st.results.taskInferenceAccuracy = [[]]; }]) {
+    decodeCheckpoint(edit(afterTask1!, older), 'older', validate);
+  }
   refusal(edit(afterTask1!, (st) => { st.inTask = { epoch: 0 }; st.task = 2; }), /state\.inTask should be null when task is 2/);
   refusal(edit(start!, (st) => { st.results.trainedSamples = -1; }), /state\.results\.trainedSamples/);
   refusal(fileOf(start!, null), /state\. should be an object, it is null/);
