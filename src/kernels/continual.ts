@@ -1,6 +1,6 @@
 // Bindings of the kernels the baseline approaches need (shaders/ewc_*, distill_*, imm_*):
 // Fisher accumulation, the quadratic penalty of EWC / IMM's L2 transfer / LFL with its gradient, LwF's
-// distillation loss, and IMM's mean and mode merges. src/continual/ says which approach uses which.
+// distillation loss, and IMM's mean and mode merges. src/approaches/ says which approach uses which.
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, type Tensor } from '../tensor.ts';
 import { axpy } from './elementwise.ts';

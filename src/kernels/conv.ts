@@ -15,21 +15,12 @@ import type { Engine } from '../runtime/engine.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, type Tensor } from '../tensor.ts';
 import { linearGrid } from './dispatch.ts';
+import { recordKernel, type KernelDeclaration } from './declaration.ts';
+import { convDeclaration, type ConvShape } from './declarations/conv2d-family.ts';
+import { chooseKernel, runKernel } from './registry.ts';
+import { BWD_INPUT_TILE, BWD_WEIGHT_TILE, conv2dGeometry, FORWARD_TILE, overrides, pickWg, tileFor, type Conv2dGeometry, type Conv2dOptions, type ConvTile } from './conv-geometry.ts';
 
-export interface Conv2dOptions {
-  /** [sh, sw] or one number for both; default 1. */
-  stride?: number | readonly [number, number];
-  /** Symmetric zero padding [ph, pw] or one number; default 0. */
-  padding?: number | readonly [number, number];
-}
-
-/** Everything a conv2d kernel needs to know about its shapes. */
-export interface Conv2dGeometry {
-  n: number; c: number; h: number; w: number;
-  o: number; kh: number; kw: number;
-  sh: number; sw: number; ph: number; pw: number;
-  oh: number; ow: number;
-}
+export { BWD_INPUT_TILE, BWD_WEIGHT_TILE, conv2dFlops, conv2dGeometry, FORWARD_TILE, type Conv2dGeometry, type Conv2dOptions, type ConvTile } from './conv-geometry.ts';
 
 /**
  * A fused epilogue: a snippet in shaders/ defining `epilogue(...) -> f32`, its extra storage buffers
@@ -45,47 +36,6 @@ export interface ConvEpilogue {
   u?: readonly number[];
 }
 
-/** Register block and workgroup size of a conv kernel (rows: channels, cols: pixels or c·kh·kw). */
-export interface ConvTile {
-  /** output (forward, dW) or input (dX) channels per invocation */
-  rows: number;
-  /** pixels (forward, dX) or flattened (c, kh, kw) (dW) per invocation */
-  cols: number;
-  /** invocations per workgroup */
-  wg: number;
-}
-
-function pair(v: number | readonly [number, number] | undefined, dflt: number, what: string): [number, number] {
-  const p: [number, number] = v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((x) => Number.isInteger(x) && x >= 0)) throw new RangeError(`conv2d: ${what} must be non-negative integers, got ${String(v)}`);
-  return p;
-}
-
-/** Shapes of a convolution of x [N, C, H, W] by w [O, C, KH, KW]; throws a ShapeError when they do not fit. */
-export function conv2dGeometry(xShape: readonly number[], wShape: readonly number[], opts: Conv2dOptions = {}): Conv2dGeometry {
-  if (xShape.length !== 4) throw new ShapeError('conv2d', `input must be [N, C, H, W], got [${xShape.join(', ')}]`);
-  if (wShape.length !== 4) throw new ShapeError('conv2d', `weight must be [O, C, KH, KW], got [${wShape.join(', ')}]`);
-  const [n, c, h, w] = xShape as [number, number, number, number];
-  const [o, c2, kh, kw] = wShape as [number, number, number, number];
-  if (c !== c2) throw new ShapeError('conv2d', `input has ${c} channels, weight [${wShape.join(', ')}] expects ${c2}`);
-  const [sh, sw] = pair(opts.stride, 1, 'stride');
-  const [ph, pw] = pair(opts.padding, 0, 'padding');
-  if (sh < 1 || sw < 1) throw new RangeError(`conv2d: stride must be >= 1, got [${sh}, ${sw}]`);
-  const oh = Math.floor((h + 2 * ph - kh) / sh) + 1;
-  const ow = Math.floor((w + 2 * pw - kw) / sw) + 1;
-  if (oh < 1 || ow < 1 || kh < 1 || kw < 1) throw new ShapeError('conv2d', `kernel ${kh}×${kw} does not fit input ${h}×${w} with padding [${ph}, ${pw}]`);
-  return { n, c, h, w, o, kh, kw, sh, sw, ph, pw, oh, ow };
-}
-
-/** Multiply-adds ×2 of one pass (forward, dX and dW all do the same count). */
-export function conv2dFlops(g: Conv2dGeometry): number {
-  return 2 * g.n * g.o * g.oh * g.ow * g.c * g.kh * g.kw;
-}
-
-function overrides(g: Conv2dGeometry): Record<string, number> {
-  return { KH: g.kh, KW: g.kw, SH: g.sh, SW: g.sw, PH: g.ph, PW: g.pw };
-}
-
 function convParams(g: Conv2dGeometry, tiles: number, extra: readonly number[], epi?: ConvEpilogue): ArrayBuffer {
   const buf = new ArrayBuffer(96);
   const u = new Uint32Array(buf);
@@ -95,25 +45,6 @@ function convParams(g: Conv2dGeometry, tiles: number, extra: readonly number[], 
   if (epi?.f) new Float32Array(buf, at * 4, 4).set(epi.f.slice(0, 4));
   if (epi?.u) u.set(epi.u.slice(0, 4), at + 4);
   return buf.slice(0, (at + 8) * 4);
-}
-
-/** Invocations per workgroup: big workgroups when there is plenty of work, else small ones so both cores get some. */
-function pickWg(invocations: number): number {
-  return invocations >= 64 * 16 ? 64 : invocations >= 32 * 8 ? 32 : 8;
-}
-
-export const FORWARD_TILE = { rows: 16, cols: 8 };
-export const BWD_INPUT_TILE = { rows: 16, cols: 8 };
-export const BWD_WEIGHT_TILE = { rows: 16, cols: 8 };
-
-/** Default block, narrowed in rows when there are few channels (e.g. dX of a 3-channel input), widened in columns to compensate. */
-function tileFor(def: { rows: number; cols: number }, tile: Partial<ConvTile> | undefined, invocations: (rows: number, cols: number) => number, channels: number): ConvTile {
-  let rows = def.rows, cols = def.cols;
-  while (rows > 4 && channels <= rows / 2) { rows /= 2; cols *= 2; }
-  cols = Math.min(cols, 16);
-  rows = tile?.rows ?? rows;
-  cols = tile?.cols ?? cols;
-  return { rows, cols, wg: tile?.wg ?? pickWg(invocations(rows, cols)) };
 }
 
 function check(t: Tensor, op: string, shape: readonly number[]): void {
@@ -131,25 +62,60 @@ export interface Conv2dForwardOptions extends Conv2dOptions {
 
 /** y = epilogue(conv2d(x, w)), y [N, O, OH, OW]. */
 export function conv2dForward(x: Tensor, w: Tensor, opts: Conv2dForwardOptions = {}): Tensor {
+  const epi = opts.epilogue;
+  if (!epi || epi.shader === 'conv2d_epilogue_none') return convForwardKernel(x, w, opts, { kernel: 'conv2d', buffers: {}, epilogue: 'conv2d_epilogue_none' });
+  if (epi.shader === 'conv2d_epilogue_bias_relu' && epi.buffers?.length === 1) {
+    // RELU defaults to true in the snippet.
+    return convForwardKernel(x, w, opts, { kernel: 'conv2d-bias-relu', shape: { relu: epi.constants?.RELU !== false }, buffers: { bias: epi.buffers[0]! }, epilogue: epi.shader });
+  }
+  return convForwardKernel(x, w, opts, { kernel: customEpilogueKernel(epi), buffers: Object.fromEntries((epi.buffers ?? []).map((buf, i) => [`epi${i}`, buf])), epilogue: epi.shader });
+}
+
+/** What a conv2d forward kernel of the registry needs beyond x and w. */
+export interface ConvKernelCall {
+  /** Registry name (e.g. 'gated-conv2d'), or a declaration of the caller's own. */
+  kernel: string | KernelDeclaration<ConvShape>;
+  /** Fields of the kernel's shape beyond the geometry (e.g. gated). */
+  shape?: Record<string, unknown>;
+  /** Its bindings from 4 on, by name. */
+  buffers: Record<string, GPUBuffer>;
+  scalars?: Record<string, number>;
+  /** Names the epilogue in the dispatch label. */
+  epilogue: string;
+}
+
+/** Records a conv2d forward kernel of the registry on tensors; returns y [N, O, OH, OW]. */
+export function convForwardKernel(x: Tensor, w: Tensor, opts: Omit<Conv2dForwardOptions, 'epilogue'>, call: ConvKernelCall): Tensor {
   const g = conv2dGeometry(x.shape, w.shape, opts);
   check(x, 'conv2d', x.shape);
   check(w, 'conv2d', w.shape);
   const engine = x.engine;
-  const P = g.n * g.oh * g.ow;
-  const t = tileFor(FORWARD_TILE, opts.tile, (r, c) => Math.ceil(g.o / r) * Math.ceil(P / c), g.o);
-  const tilesP = Math.ceil(P / t.cols);
-  const invocations = tilesP * Math.ceil(g.o / t.rows);
   const y = opts.out ?? empty(engine, [g.n, g.o, g.oh, g.ow], 'f32', 'conv2d');
   if (opts.out) check(y, 'conv2d out', [g.n, g.o, g.oh, g.ow]);
-  const epi = opts.epilogue ?? { shader: 'conv2d_epilogue_none' };
-  engine.dispatch({
-    label: `conv2d ${shapeLabel(g)} ${epi.shader}`,
-    shader: { name: 'conv2d', append: [...(epi.append ?? []), epi.shader], defines: { TO: t.rows, TP: t.cols, WG: t.wg }, constants: { ...overrides(g), ...epi.constants } },
-    params: convParams(g, tilesP, [], epi),
-    buffers: [x.buffer, w.buffer, y.buffer, ...(epi.buffers ?? [])],
-    workgroups: engine.grid(Math.ceil(invocations / t.wg)),
-  });
+  const P = g.n * g.oh * g.ow;
+  // A partial tile is completed as before (the workgroup size follows the final block).
+  const pin = opts.tile ? (({ rows, cols, wg }) => ({ rows, cols, wg }))(tileFor(FORWARD_TILE, opts.tile, (r, c) => Math.ceil(g.o / r) * Math.ceil(P / c), g.o)) : undefined;
+  const buffers = { x: x.buffer, w: w.buffer, y: y.buffer, ...call.buffers };
+  const label = `conv2d ${shapeLabel(g)} ${call.epilogue}`;
+  const shape = { ...g, ...call.shape };
+  if (typeof call.kernel === 'string') runKernel(engine, call.kernel, { shape, buffers, scalars: call.scalars, pin, label });
+  else recordKernel(engine, call.kernel, { shape, spec: { ...chooseKernel(engine, 'conv2d', shape).spec, ...pin }, buffers, scalars: call.scalars, label });
   return y;
+}
+
+/** A conv2d declaration around an epilogue snippet that no built-in kernel has. */
+function customEpilogueKernel(epi: ConvEpilogue): KernelDeclaration<ConvShape> {
+  return convDeclaration<ConvShape>({
+    name: `conv2d+${epi.shader}`,
+    summary: `conv2d with the epilogue ${epi.shader}`,
+    epilogue: epi.shader,
+    epilogueAppend: epi.append,
+    extraBindings: (epi.buffers ?? []).map((_, i) => ({ name: `epi${i}`, binding: 4 + i, access: 'read', type: 'f32' })),
+    constants: () => epi.constants ?? {},
+    epi: () => ({ f: epi.f, u: epi.u }),
+    reference: () => { throw new Error(`conv2d epilogue ${epi.shader} has no reference`); },
+    shapes: [],
+  });
 }
 
 /** y = conv2d(x, w) + b, optionally followed by ReLU, in one pass (conv2d_epilogue_bias_relu). */

@@ -30,8 +30,12 @@
 import type { Engine } from '../runtime/engine.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, Tensor } from '../tensor.ts';
+import type { MatmulForm, MatmulVariant } from './matmul-variants.ts';
+import { recordKernel, type KernelDeclaration, type Specialisation } from './declaration.ts';
+import { matmulDeclaration, type MatmulShape } from './declarations/matmul-family.ts';
+import { builtinKernel, chooseKernel, runKernel } from './registry.ts';
 
-export type MatmulForm = 'nn' | 'nt' | 'tn';
+export { chooseVariant, subgroupsOf8, variantTile, type MatmulForm, type MatmulVariant } from './matmul-variants.ts';
 
 export interface Epilogue {
   /** shaders/<name>.wgsl, defining `epilogue_row(row)` and `epilogue_col(col)` (vec4 values the core computes once per row and per column of its block) and `epilogue(row, col, acc, rv, cv) -> f32`. */
@@ -60,42 +64,6 @@ export interface MatmulOptions {
   scalar?: boolean;
 }
 
-/** One kernel configuration: core shader, per-invocation block TM×TN, workgroup WX×WY invocations. */
-export interface MatmulVariant {
-  core: 'matmul' | 'matmul_sg';
-  tm: number;
-  tn: number;
-  wx: number;
-  wy: number;
-}
-
-const FORM_ID: Record<MatmulForm, number> = { nn: 0, nt: 1, tn: 2 };
-
-/** Output rows and columns covered by one workgroup. */
-export function variantTile(v: MatmulVariant): [number, number] {
-  if (v.core === 'matmul_sg') return [v.tm * v.wx, v.tn * (v.wx * v.wy / 8)];
-  return [v.tm * v.wy, v.tn * v.wx];
-}
-
-/** Whether the subgroup core can run: the device has `subgroups` and (CPU adapters) subgroups of 8. */
-export function subgroupsOf8(engine: Engine): boolean {
-  if (!engine.device.features.has('subgroups' as GPUFeatureName)) return false;
-  const info = engine.device.adapterInfo as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number } | undefined;
-  const lo = info?.subgroupMinSize, hi = info?.subgroupMaxSize;
-  // lavapipe at 256 bits reports 8..8; without the numbers, trust CPU adapters that report the feature.
-  return lo !== undefined && hi !== undefined ? lo === 8 && hi === 8 : engine.adapter.isCpu;
-}
-
-/** The variant used for a form on this engine's adapter. */
-export function chooseVariant(engine: Engine, form: MatmulForm): MatmulVariant {
-  if (engine.adapter.isCpu) {
-    if (form !== 'tn' && subgroupsOf8(engine)) return { core: 'matmul_sg', tm: 4, tn: 32, wx: 8, wy: 2 };
-    return form === 'tn' ? { core: 'matmul', tm: 16, tn: 16, wx: 8, wy: 4 } : { core: 'matmul', tm: 16, tn: 16, wx: 4, wy: 4 };
-  }
-  // Real GPUs: many threads, a small block each.
-  return { core: 'matmul', tm: 4, tn: 4, wx: 16, wy: 16 };
-}
-
 /** M, N, K of a product, or a ShapeError naming the shapes. */
 export function matmulDims(form: MatmulForm, a: Tensor, b: Tensor): [number, number, number] {
   const op = `matmul ${form}`;
@@ -116,34 +84,76 @@ export function matmul(engine: Engine, form: MatmulForm, a: Tensor, b: Tensor, o
   if (opts.out && (c.size !== M * N || c.dtype !== 'f32')) throw new ShapeError(`matmul ${form}`, `out is [${c.shape.join(', ')}] ${c.dtype}, expected [${M}, ${N}] f32`);
   if (M === 0 || N === 0) return c;
 
-  const v = opts.variant ?? chooseVariant(engine, form);
-  if (v.tm % 4 || v.tn % 4 || v.tn > (v.core === 'matmul_sg' ? 64 : 32) || (v.core === 'matmul_sg' && (v.wx !== 8 || v.tn % 32))) throw new RangeError(`matmul: unsupported variant ${JSON.stringify(v)}`);
-  // Contiguous dims: A's columns (K, or M for tn), B's columns (N, or K for nt).
-  const aCols = form === 'tn' ? M : K;
-  const bCols = form === 'nt' ? K : N;
-  const vec4 = !opts.scalar && aCols % 4 === 0 && bCols % 4 === 0;
-  const [bm, bn] = variantTile(v);
-  const tilesM = Math.ceil(M / bm), tilesN = Math.ceil(N / bn);
-  const epi = opts.epilogue ?? { name: 'epilogue_none', buffers: [] };
+  const pin: Partial<Specialisation> = { ...opts.variant, ...(opts.scalar ? { loader: 'scalar' } : {}) };
+  if (opts.variant) {
+    const v = opts.variant;
+    if (v.tm % 4 || v.tn % 4 || v.tn > (v.core === 'matmul_sg' ? 64 : 32) || (v.core === 'matmul_sg' && (v.wx !== 8 || v.tn % 32))) throw new RangeError(`matmul: unsupported variant ${JSON.stringify(v)}`);
+  }
+  const epi = opts.epilogue;
+  const label = `matmul ${form} ${M}x${N}x${K}${!epi || epi.name === 'epilogue_none' ? '' : ' +' + epi.name}`;
+  const shape = { form, m: M, n: N, k: K };
+  const operands = { a: a.buffer, b: b.buffer, c: c.buffer };
+  if (!epi || epi.name === 'epilogue_none') runKernel(engine, 'matmul', { shape, buffers: operands, pin, label });
+  else if (epi.name === 'epilogue_bias_relu') {
+    // RELU defaults to true in the snippet, as biasReluEpilogue's relu does.
+    runKernel(engine, 'matmul-bias-relu', { shape: { ...shape, relu: epi.constants?.RELU !== false }, buffers: { ...operands, bias: epi.buffers[0]! }, pin, label });
+  } else {
+    // An epilogue of the caller's own: a declaration made for it, specialised as the plain GEMM would be.
+    const decl = customEpilogueKernel(epi);
+    const spec = chooseKernel(engine, 'matmul', shape, pin).spec;
+    recordKernel(engine, decl, { shape, spec, buffers: { ...operands, ...Object.fromEntries(epi.buffers.map((buf, i) => [`epi${i}`, buf])) }, label });
+  }
+  return c;
+}
 
-  const params = new ArrayBuffer(48);
-  new Uint32Array(params, 0, 4).set([M, N, K, tilesN]);
-  new Float32Array(params, 16, 4).set((epi.f ?? []).slice(0, 4));
-  new Uint32Array(params, 32, 4).set((epi.u ?? []).slice(0, 4));
+/** What a GEMM kernel of the registry other than the plain one needs beyond A and B. */
+export interface GemmKernelCall {
+  /** Registry name, e.g. 'gated-matmul'. */
+  kernel: string;
+  /** The kernel's names of A, B and C (its declared bindings 1–3). */
+  operands: readonly [string, string, string];
+  /** Fields of the kernel's shape beyond form, m, n, k (e.g. gated). */
+  shape?: Record<string, unknown>;
+  /** Its bindings from 4 on, by name. */
+  buffers: Record<string, GPUBuffer>;
+  scalars?: Record<string, number>;
+  /** Names the epilogue in the dispatch label. */
+  epilogue: string;
+}
 
-  engine.dispatch({
-    label: `matmul ${form} ${M}x${N}x${K}${epi.name === 'epilogue_none' ? '' : ' +' + epi.name}`,
-    shader: {
-      name: v.core,
-      append: [vec4 ? 'matmul_load_vec4' : 'matmul_load_scalar', 'matmul_store', ...(epi.append ?? []), epi.name],
-      defines: { FORM: FORM_ID[form], TM: v.tm, TN: v.tn, WX: v.wx, WY: v.wy },
-      constants: epi.constants,
-    },
-    params,
-    buffers: [a.buffer, b.buffer, c.buffer, ...epi.buffers],
-    workgroups: engine.grid(tilesM * tilesN),
+/** Records a GEMM kernel of the registry (gated-matmul, masked-weight-grad) on tensors; returns C (M×N). */
+export function gemmKernel(engine: Engine, form: MatmulForm, a: Tensor, b: Tensor, call: GemmKernelCall): Tensor {
+  a.assertAlive(`matmul ${form}`);
+  b.assertAlive(`matmul ${form}`);
+  const [M, N, K] = matmulDims(form, a, b);
+  const c = empty(engine, [M, N], 'f32', `matmul ${form}`);
+  if (M === 0 || N === 0) return c;
+  const [an, bn, cn] = call.operands;
+  runKernel(engine, call.kernel, {
+    shape: { form, m: M, n: N, k: K, ...call.shape },
+    buffers: { [an]: a.buffer, [bn]: b.buffer, [cn]: c.buffer, ...call.buffers },
+    scalars: call.scalars,
+    label: `matmul ${form} ${M}x${N}x${K} +${call.epilogue}`,
   });
   return c;
+}
+
+/** A GEMM declaration around an epilogue snippet that no built-in kernel has. */
+function customEpilogueKernel(epi: Epilogue): KernelDeclaration<MatmulShape> {
+  const base = builtinKernel('matmul') as KernelDeclaration<MatmulShape>;
+  return matmulDeclaration<MatmulShape>({
+    name: `matmul+${epi.name}`,
+    summary: `GEMM with the epilogue ${epi.name}`,
+    kind: 'forward',
+    operands: ['a', 'b', 'c'],
+    epilogue: epi.name,
+    epilogueAppend: epi.append,
+    extraBindings: epi.buffers.map((_, i) => ({ name: `epi${i}`, binding: 4 + i, access: 'read', type: 'f32' })),
+    constants: () => epi.constants ?? {},
+    epi: () => ({ f: epi.f, u: epi.u }),
+    reference: () => { throw new Error(`matmul epilogue ${epi.name} has no reference`); },
+    shapes: base.shapes,
+  });
 }
 
 /** Bias (per output column, length N) plus optional ReLU, as a matmul epilogue. */

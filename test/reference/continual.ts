@@ -1,5 +1,5 @@
 // Float64 references of the baseline approaches' kernels (src/kernels/continual.ts), written from the
-// definitions in src/continual/ and the reference code they follow (joansj/hat approaches/*.py, utils.py).
+// definitions in src/approaches/ (docs/approaches.md) and the reference code they follow (joansj/hat approaches/*.py, utils.py).
 
 /** fisher·beta + alpha·grad². */
 export function fisherRef(fisher: ArrayLike<number>, grad: ArrayLike<number>, alpha: number, beta: number): Float64Array {

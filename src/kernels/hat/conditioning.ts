@@ -3,7 +3,7 @@
 import { ShapeError } from '../../runtime/errors.ts';
 import { empty, type Tensor, tidy } from '../../tensor.ts';
 import { binary } from '../elementwise.ts';
-import { matmul, matmulDims } from '../matmul.ts';
+import { gemmKernel, matmul, matmulDims } from '../matmul.ts';
 import { conv2dBackwardWeight, type Conv2dOptions } from '../conv.ts';
 import { assertUnits, oneMinus } from './common.ts';
 
@@ -24,7 +24,10 @@ export function hatLinearWeightGrad(dz: Tensor, x: Tensor, maskPost: Tensor | nu
   const [M, N] = matmulDims('tn', dz, x);
   checkMasks('hatLinearWeightGrad', M, N, maskPost, maskPre, preRepeat);
   if (!maskPost) return matmul(dz.engine, 'tn', dz, x);
-  return matmul(dz.engine, 'tn', dz, x, { epilogue: { name: 'epilogue_hat_wgrad', buffers: [maskPost.buffer, (maskPre ?? maskPost).buffer], u: [preRepeat, 0, 0, 0], constants: { HAT_PRE: maskPre !== null, HAT_REPEAT: maskPre !== null && preRepeat > 1 } } });
+  return gemmKernel(dz.engine, 'tn', dz, x, {
+    kernel: 'masked-weight-grad', operands: ['dz', 'x', 'dw'], shape: { pre: maskPre !== null, preRepeat }, epilogue: 'epilogue_hat_wgrad',
+    buffers: { post: maskPost.buffer, pre: (maskPre ?? maskPost).buffer },
+  });
 }
 
 /** The same unfused: plain GEMM, the mask 1 − min(post, pre) built with elementwise ops, then a multiply. */

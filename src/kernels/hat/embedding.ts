@@ -2,9 +2,9 @@
 // with the clamp (shaders/hat_embedding_step.wgsl), each fused kernel beside its unfused twin.
 import { ShapeError } from '../../runtime/errors.ts';
 import { empty, Tensor } from '../../tensor.ts';
-import { ELEMENTWISE_WG, binary, map, unary } from '../elementwise.ts';
+import { binary, map, unary } from '../elementwise.ts';
 import { sgdStep } from '../optim.ts';
-import { linearGrid, packParams } from '../dispatch.ts';
+import { runKernel } from '../registry.ts';
 import { assertUnits, oneMinus } from './common.ts';
 
 export interface EmbeddingGradOptions { s: number; smax: number; c: number; regDenominator: number }
@@ -25,13 +25,11 @@ function checkEmbeddingGrad(op: string, e: Tensor, dERaw: Tensor, prev: Tensor |
 export function hatEmbeddingGrad(e: Tensor, dERaw: Tensor, prev: Tensor | null, o: EmbeddingGradOptions): Tensor {
   checkEmbeddingGrad('hatEmbeddingGrad', e, dERaw, prev, o);
   const out = empty(e.engine, e.shape, 'f32', 'hat embedding grad');
-  const params = packParams([e.size, prev ? 1 : 0], [o.s, o.c * o.s / o.regDenominator, o.smax / o.s]);
-  e.engine.dispatch({
+  runKernel(e.engine, 'embedding-grad', {
     label: `hat embedding grad [${e.size}]`,
-    shader: { name: 'hat_embedding_grad', append: ['hat_common'] },
-    params,
-    buffers: [e.buffer, dERaw.buffer, (prev ?? e).buffer, out.buffer],
-    workgroups: linearGrid(e.engine, e.size, ELEMENTWISE_WG),
+    shape: { count: e.size, hasPrev: prev !== null },
+    buffers: { embedding: e.buffer, deRaw: dERaw.buffer, prev: (prev ?? e).buffer, out: out.buffer },
+    scalars: { s: o.s, smax: o.smax, c: o.c, regDenominator: o.regDenominator },
   });
   return out;
 }
@@ -94,13 +92,11 @@ export function hatEmbeddingStep(e: Tensor, grad: Tensor, lr: number, clipScale:
   checkStep('hatEmbeddingStep', e, grad, clipScale);
   const t = clipTensor(clipScale);
   const mode = clipScale === null ? 0 : clipScale instanceof Tensor ? 1 : 2;
-  const params = packParams([e.size, mode], [lr, clampTo, mode === 2 ? (clipScale as { maxNorm: number }).maxNorm : 0]);
-  e.engine.dispatch({
+  runKernel(e.engine, 'embedding-step', {
     label: `hat embedding step [${e.size}]`,
-    shader: { name: 'hat_embedding_step' },
-    params,
-    buffers: [e.buffer, grad.buffer, (t ?? grad).buffer],
-    workgroups: linearGrid(e.engine, e.size, ELEMENTWISE_WG),
+    shape: { count: e.size, clipMode: mode },
+    buffers: { embedding: e.buffer, grad: grad.buffer, clip: (t ?? grad).buffer },
+    scalars: { lr, bound: clampTo, maxNorm: mode === 2 ? (clipScale as { maxNorm: number }).maxNorm : 0 },
   });
 }
 

@@ -6,9 +6,9 @@
 import { ShapeError } from '../../runtime/errors.ts';
 import { type Tensor, tidy } from '../../tensor.ts';
 import { binary, unary } from '../elementwise.ts';
-import { matmul } from '../matmul.ts';
-import { conv2dForward, type Conv2dOptions } from '../conv.ts';
-import { dropout, DROPOUT_HASH_SHADER } from '../dropout.ts';
+import { gemmKernel, matmul } from '../matmul.ts';
+import { conv2dForward, convForwardKernel, type Conv2dOptions } from '../conv.ts';
+import { dropout } from '../dropout.ts';
 import { assertUnits, checkDropout, gateUnfused } from './common.ts';
 import type { Dropout, Gate } from './types.ts';
 
@@ -27,16 +27,18 @@ function checkLinear(op: string, x: Tensor, w: Tensor, b: Tensor, gate: Gate, dr
   return [B, IN, OUT];
 }
 
-/** Dropout params of the HAT forward epilogues: epi_f = (s, p, 1/(1−p), 0), epi_u = (seed, on, 0, 0). */
-function forwardEpi(gate: Gate, d: Dropout): { f: number[]; u: number[] } {
-  return { f: [gate.s, d.p, d.p > 0 ? 1 / (1 - d.p) : 1, 0], u: [d.seed >>> 0, d.p > 0 ? 1 : 0, 0, 0] };
+/** The scalars of the gated-matmul and gated-conv2d declarations (their epi_f/epi_u params). */
+function gateScalars(gate: Gate, d: Dropout): Record<string, number> {
+  return { s: gate.s, p: d.p, seed: d.seed };
 }
 
 /** h [B, out] = dropout(relu(x Wᵀ + b)) · σ(s·e): one GEMM ('nt') whose epilogue does all of it. */
 export function hatLinearForward(x: Tensor, w: Tensor, b: Tensor, gate: Gate, dropout: Dropout = NO_DROPOUT): Tensor {
   checkLinear('hatLinearForward', x, w, b, gate, dropout);
-  const { f, u } = forwardEpi(gate, dropout);
-  return matmul(x.engine, 'nt', x, w, { epilogue: { name: 'epilogue_hat_linear', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, gate.embedding.buffer], f, u } });
+  return gemmKernel(x.engine, 'nt', x, w, {
+    kernel: 'gated-matmul', operands: ['x', 'w', 'h'], shape: { gated: true }, epilogue: 'epilogue_hat_linear',
+    buffers: { bias: b.buffer, embedding: gate.embedding.buffer }, scalars: gateScalars(gate, dropout),
+  });
 }
 
 /**
@@ -85,8 +87,10 @@ function checkConv(op: string, x: Tensor, w: Tensor, b: Tensor, gate: Gate, drop
 /** [N, O, OH, OW] = dropout(relu(conv(x, W) + b)) · σ(s·e[o]), one conv kernel with the HAT epilogue. */
 export function hatConvForward(x: Tensor, w: Tensor, b: Tensor, gate: Gate, dropout: Dropout = NO_DROPOUT, conv: Conv2dOptions = {}): Tensor {
   checkConv('hatConvForward', x, w, b, gate, dropout);
-  const { f, u } = forwardEpi(gate, dropout);
-  return conv2dForward(x, w, { ...conv, epilogue: { shader: 'conv2d_epilogue_hat_forward', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, gate.embedding.buffer], f, u } });
+  return convForwardKernel(x, w, conv, {
+    kernel: 'gated-conv2d', shape: { gated: true }, epilogue: 'conv2d_epilogue_hat_forward',
+    buffers: { bias: b.buffer, embedding: gate.embedding.buffer }, scalars: gateScalars(gate, dropout),
+  });
 }
 
 /** The same from primitives: conv → + bias → relu → dropout → × σ(s·e) per channel. */
@@ -107,13 +111,17 @@ export function hatConvForwardUnfused(x: Tensor, w: Tensor, b: Tensor, gate: Gat
 /** h = dropout(relu(x Wᵀ + b)) in one GEMM epilogue. */
 export function plainLinearForward(x: Tensor, w: Tensor, b: Tensor, dropout: Dropout = NO_DROPOUT): Tensor {
   checkLinear('plainLinearForward', x, w, b, { embedding: b, s: 1 }, dropout);
-  const { f, u } = forwardEpi({ embedding: b, s: 1 }, dropout);
-  return matmul(x.engine, 'nt', x, w, { epilogue: { name: 'epilogue_hat_linear', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, b.buffer], f, u, constants: { GATED: false } } });
+  return gemmKernel(x.engine, 'nt', x, w, {
+    kernel: 'gated-matmul', operands: ['x', 'w', 'h'], shape: { gated: false }, epilogue: 'epilogue_hat_linear',
+    buffers: { bias: b.buffer, embedding: b.buffer }, scalars: gateScalars({ embedding: b, s: 1 }, dropout),
+  });
 }
 
 /** h = dropout(relu(conv(x) + b)) in the conv epilogue (pool separately). */
 export function plainConvForward(x: Tensor, w: Tensor, b: Tensor, dropout: Dropout = NO_DROPOUT, conv: Conv2dOptions = {}): Tensor {
   checkConv('plainConvForward', x, w, b, { embedding: b, s: 1 }, dropout);
-  const { f, u } = forwardEpi({ embedding: b, s: 1 }, dropout);
-  return conv2dForward(x, w, { ...conv, epilogue: { shader: 'conv2d_epilogue_hat_forward', append: ['hat_common', DROPOUT_HASH_SHADER], buffers: [b.buffer, b.buffer], f, u, constants: { GATED: false } } });
+  return convForwardKernel(x, w, conv, {
+    kernel: 'gated-conv2d', shape: { gated: false }, epilogue: 'conv2d_epilogue_hat_forward',
+    buffers: { bias: b.buffer, embedding: b.buffer }, scalars: gateScalars({ embedding: b, s: 1 }, dropout),
+  });
 }

@@ -1,6 +1,6 @@
 // Float64 references of HAT's formulas (docs/hat.md), written straight from the text, for the
 // kernels of src/kernels/hat.ts. Layouts: x [B, in], W [out, in], conv NCHW / OIHW, all row-major.
-import { dropoutKeep } from '../../src/kernels/dropout.ts';
+import { dropoutKeep } from '../dropout-hash.ts';
 
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));

@@ -1,5 +1,5 @@
 // Float64 reference GEMM for the three matmul forms (row-major storage, see src/kernels/matmul.ts).
-import type { MatmulForm } from '../../src/kernels/matmul.ts';
+import type { MatmulForm } from '../matmul-variants.ts';
 
 /** C = op(A)·op(B) in float64: nn A M×K, B K×N; nt A M×K, B N×K; tn A K×M, B K×N. */
 export function matmulRef(form: MatmulForm, a: ArrayLike<number>, b: ArrayLike<number>, M: number, N: number, K: number): Float64Array {

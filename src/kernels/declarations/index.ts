@@ -1,0 +1,21 @@
+// Every built-in kernel declaration, in the order listKernels shows them.
+import type { KernelDeclaration } from '../declaration.ts';
+import { conv2dBiasReluKernel, conv2dKernel, gatedConv2dKernel } from './conv2d.ts';
+import { embeddingGradKernel, embeddingStepKernel } from './embedding.ts';
+import { gatedMatmulKernel } from './gated-matmul.ts';
+import { maskedWeightGradKernel } from './masked-weight-grad.ts';
+import { matmulBiasReluKernel, matmulKernel } from './matmul.ts';
+
+export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
+
+export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
+  gatedMatmulKernel,
+  maskedWeightGradKernel,
+  gatedConv2dKernel,
+  embeddingGradKernel,
+  embeddingStepKernel,
+  matmulKernel,
+  matmulBiasReluKernel,
+  conv2dKernel,
+  conv2dBiasReluKernel,
+];

@@ -1,0 +1,2 @@
+// The float64 references live beside the kernels (src/kernels/reference/), where users get them too.
+export * from '../../src/kernels/reference/hat.ts';
