@@ -5,7 +5,7 @@
 // first and cruises the result).
 //
 //   8  src/cli/
-//   7  src/report/, bench/, web/, and the package entries src/index.ts, src/index.node.ts
+//   7  src/report/, src/sweep/, bench/, web/, and the package entries src/index.ts, src/index.node.ts
 //   6  src/train/, then src/approaches/ (may import train), then src/eval/ (may import both)
 //   5  src/nn/
 //   4  src/ops/
@@ -20,7 +20,7 @@ const floors = [
   { name: 'floor 4 (ops)', path: '^src/ops/' },
   { name: 'floor 5 (nn)', path: '^src/nn/' },
   { name: 'floor 6 (train, approaches, eval)', path: '^src/(train|approaches|eval)/' },
-  { name: 'floor 7 (report, bench, web, package entries)', path: '^(src/report/|bench/|web/|src/index(\\.node)?\\.[jt]s$)' },
+  { name: 'floor 7 (report, sweep, bench, web, package entries)', path: '^(src/report/|src/sweep/|bench/|web/|src/index(\\.node)?\\.[jt]s$)' },
   { name: 'floor 8 (cli)', path: '^src/cli/' },
 ];
 

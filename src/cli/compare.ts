@@ -1,37 +1,22 @@
 // `webgpu-hat compare`: every approach and seed on one benchmark (plus joint and random, which the
-// forgetting ratio needs), resumable (runs whose results exist are skipped), then the forgetting-ratio
-// table (Markdown, CSV) and the plots (SVG, and PNG drawn from them) beside the per-run results JSON.
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// forgetting ratio needs): a sweep without a grid (src/sweep/), so it is resumable the same way (each
+// run's results in runs/<id>.json, id the hash of its configuration; finished runs are skipped), then
+// the forgetting-ratio table (Markdown, CSV) and the plots (SVG, and PNG drawn from them).
+import { mkdirSync } from 'node:fs';
 import {
   COMPARE_REFUSED_TRAIN_SETTINGS, COMPARE_SETTINGS, HELP_REQUESTED, UsageError, benchmarkName, isHelpRequested, parseFlag, parseFlags,
   type Approach, type HelpRequested, type TrainArgs,
 } from '../config/index.ts';
-import { writeJsonAtomic } from '../io/atomic-file.ts';
-import { Trainer } from '../train/trainer.ts';
-import { createApproach } from '../approaches/registry.ts';
-import { randomResults } from '../eval/random.ts';
-import { buildReport } from '../report/report.ts';
-import { renderSvg } from '../report/png.ts';
-import type { RunResult } from '../eval/metrics.ts';
-import { loadBenchmark } from './benchmarks.ts';
+import { comparisonReport, layerNamesOf, writeComparisonReport } from '../sweep/forgetting.ts';
+import { findFinished } from '../sweep/outcome.ts';
+import { plannedRun, type PlannedRun } from '../sweep/plan.ts';
+import { sweepProgress } from '../sweep/progress.ts';
 import { parseTrainArgs, readFlags } from './flags.ts';
-import { progressPrinter } from './progress.ts';
-import { resultsJson } from './results.ts';
+import { runHere } from './sweep.ts';
 
 /** --seeds' text as seeds: "0-4", "0,2,5", "0-2,5". */
 export function parseSeeds(spec: string): number[] {
   return parseFlag(COMPARE_SETTINGS.seeds, spec);
-}
-
-function readRun(path: string): RunResult | null {
-  if (!existsSync(path)) return null;
-  try {
-    const r = JSON.parse(readFileSync(path, 'utf8')) as RunResult;
-    return Array.isArray(r.accuracy) && r.accuracy.length === r.tasks?.length ? r : null;
-  } catch {
-    return null; // a damaged file is run again
-  }
 }
 
 /**
@@ -62,6 +47,23 @@ function splitFlags(args: readonly string[]): { own: string[]; train: string[] }
   return { own, train };
 }
 
+/** compare's runs: seed by seed (one task sequence per seed), every approach with the flags that apply to it. */
+function comparePlan(rest: readonly string[], approaches: readonly string[], seeds: readonly number[]): PlannedRun[] {
+  const runs: PlannedRun[] = [];
+  for (const seed of seeds) {
+    for (const approach of approaches) {
+      if (approach === 'random') {
+        const a = trainArgs([...rest, '--seed', String(seed)]);
+        runs.push(plannedRun({ benchmark: a.benchmark, approach: 'random', config: null, approachOptions: {}, seed, tasks: a.tasks, ...(a.fashionDir ? { fashionDir: a.fashionDir } : {}) }, 'defaults'));
+        continue;
+      }
+      const a = runArgs(rest, seed, approach as Approach);
+      runs.push(plannedRun({ benchmark: a.benchmark, approach: a.config.approach, config: a.config, approachOptions: a.approachOptions, seed, tasks: a.tasks, ...(a.fashionDir ? { fashionDir: a.fashionDir } : {}) }, 'defaults'));
+    }
+  }
+  return runs;
+}
+
 export async function run(args: string[]): Promise<HelpRequested | void> {
   // Before splitting: --help among train's flags asks for compare's usage too.
   if (args.includes('--help') || args.includes('-h')) return HELP_REQUESTED;
@@ -77,79 +79,24 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
   const seeds = settings.seeds;
   const base = trainArgs(rest);
   const dir = settings.out ?? `results/compare-${benchmarkName(base.benchmark)}`;
-  mkdirSync(join(dir, 'runs'), { recursive: true });
-
-  const { createEngine } = await import('../runtime/node.ts');
-  const engine = await createEngine();
+  mkdirSync(dir, { recursive: true });
+  const plan = comparePlan(rest, approaches, seeds);
   const started = performance.now();
-  const runs: RunResult[] = [];
-  let layerNames: string[] = [];
+  const { outcome, pending } = findFinished(plan, dir);
+  process.stderr.write(`compare on ${base.benchmark}: ${approaches.join(', ')} × seeds ${seeds.join(', ')} → ${dir} (${outcome.results.size} of ${plan.length} runs done before)\n`);
+  const progress = sweepProgress(plan.length, outcome.results.size);
   try {
-    process.stderr.write(`adapter: ${engine.describe()}\ncompare on ${base.benchmark}: ${approaches.join(', ')} × seeds ${seeds.join(', ')} → ${dir}\n`);
-    const total = approaches.length * seeds.length;
-    let done = 0;
-    for (const seed of seeds) {
-      const a = trainArgs([...rest, '--seed', String(seed)]);
-      const tasks = await loadBenchmark(a);
-      for (const approach of approaches) {
-        done++;
-        const path = join(dir, 'runs', `${approach}-seed${seed}.json`);
-        const existing = readRun(path);
-        if (existing) {
-          process.stderr.write(`[${done}/${total}] ${approach} seed ${seed}: done before (${path})\n`);
-          runs.push(existing);
-          continue;
-        }
-        const t0 = performance.now();
-        process.stderr.write(`[${done}/${total}] ${approach} seed ${seed}\n`);
-        let result: RunResult;
-        if (approach === 'random') {
-          result = randomResults(a.benchmark, tasks, seed);
-        } else {
-          const run = runArgs(rest, seed, approach as Approach);
-          const config = run.config;
-          const trainer = new Trainer(engine, tasks, config, createApproach(config, run.approachOptions));
-          try {
-            if (config.approach === 'hat') layerNames = trainer.net.layers.map((l) => l.name);
-            const r = await trainer.run(progressPrinter(tasks, config.epochs));
-            result = resultsJson(a.benchmark, config, tasks, r, engine) as unknown as RunResult;
-          } finally {
-            trainer.dispose();
-          }
-        }
-        writeJsonAtomic(path, result);
-        runs.push(result);
-        const last = result.accuracy[result.accuracy.length - 1]!;
-        process.stderr.write(`[${done}/${total}] ${approach} seed ${seed}: final accuracies ${last.map((x) => (100 * x).toFixed(1)).join(' ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
-      }
-    }
+    await runHere(pending, dir, outcome, progress);
   } finally {
-    engine.destroy();
+    progress.end();
   }
-  let report;
-  try {
-    report = buildReport(runs, { order: approaches, layerNames });
-  } catch (e) {
-    // The ratio is undefined where joint training did no better than chance: keep the accuracy tables.
-    if (!(e instanceof RangeError)) throw e;
-    process.stderr.write(`${e.message}; writing the accuracy tables without the forgetting ratio\n`);
-    report = buildReport(runs.filter((r) => r.approach !== 'joint'), { order: approaches, layerNames });
-  }
-  writeFileSync(join(dir, 'forgetting.md'), report.markdown);
-  writeFileSync(join(dir, 'forgetting.csv'), report.csv);
-  const written = ['forgetting.md', 'forgetting.csv'];
-  const plots: [string, string | null][] = [
-    ['forgetting', report.svg.forgetting],
-    ...Object.entries(report.svg.accuracy).map(([approach, svg]): [string, string] => [`accuracy-${approach}`, svg]),
-    ['mask-usage', report.svg.maskUsage],
-  ];
-  for (const [name, svg] of plots) {
-    if (!svg) continue;
-    writeFileSync(join(dir, `${name}.svg`), svg);
-    writeFileSync(join(dir, `${name}.png`), renderSvg(svg).png);
-    written.push(`${name}.svg`, `${name}.png`);
-  }
+  const runs = plan.flatMap((r) => outcome.results.get(r.id) ?? []);
+  const { report, note } = comparisonReport(runs, approaches, layerNamesOf(runs));
+  if (note) process.stderr.write(`${note}\n`);
+  const written = writeComparisonReport(dir, report);
   process.stdout.write(`${report.markdown}\n`);
   if (report.rhoMissing) process.stdout.write(`(forgetting ratio not computed: ${report.rhoMissing})\n`);
-  process.stdout.write(`\n${runs.length} runs in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote ${written.join(', ')} and runs/*.json to ${dir}\n`);
+  for (const [id, error] of outcome.failures) process.stdout.write(`failed: ${plan.find((r) => r.id === id)?.spec.approach} seed ${plan.find((r) => r.id === id)?.spec.seed}: ${error}\n`);
+  process.stdout.write(`\n${runs.length} runs in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote ${written.join(', ')} and runs/<id>.json to ${dir}\n`);
+  if (outcome.failures.size > 0) process.exitCode = 1;
 }

@@ -10,6 +10,8 @@ interface CommandModule {
 const LOADERS: Record<CommandName, () => Promise<CommandModule>> = {
   train: () => import('./train.ts'),
   compare: () => import('./compare.ts'),
+  sweep: () => import('./sweep.ts'),
+  worker: () => import('./worker.ts'),
   bench: () => import('./bench.ts'),
   export: () => import('./export.ts'),
 };

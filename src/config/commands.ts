@@ -57,13 +57,41 @@ export const EXPORT_SETTINGS: SettingsOf<ExportSettings> = {
   out: { flag: 'out', type: 'string', metavar: 'FILE.safetensors', required: true, nonEmpty: 'a file name', help: 'safetensors with the reference implementation\'s names (README: "Weights out and in")' },
 };
 
+export interface SweepSettings {
+  config: string;
+  out?: string;
+  queue?: string;
+  dataRoot?: string;
+  retryFailed: boolean;
+}
+
+export const SWEEP_SETTINGS: SettingsOf<SweepSettings> = {
+  config: { flag: 'config', type: 'string', metavar: 'GRID.json', required: true, nonEmpty: 'a file name', help: 'the sweep: benchmark, approaches, grid, seeds, train (docs/sweeps.md)' },
+  out: { flag: 'out', type: 'string', metavar: 'DIR', nonEmpty: 'a directory', defaultText: 'results/sweep-<benchmark>', help: 'results folder: runs/<id>.json per run (finished runs are never run again), sweep.md, sweep.csv, plots' },
+  queue: { flag: 'queue', type: 'string', metavar: 'redis://HOST:PORT', nonEmpty: 'a Redis URL', help: 'queue the runs on Redis for `webgpu-hat worker`s (rediss:// for TLS, redis://:PASSWORD@HOST:PORT); without it the sweep runs here' },
+  dataRoot: { flag: 'data-root', type: 'string', metavar: 'DIR', nonEmpty: 'a directory', help: 'without --queue: read a benchmark file only under DIR (with --queue the workers\' --data-root decides)' },
+  retryFailed: { flag: 'retry-failed', type: 'boolean', default: false, help: 'with --queue: run again the jobs that failed for good in an earlier session' },
+};
+
+export interface WorkerSettings {
+  queue: string;
+  dataRoot?: string;
+  stallSeconds: number;
+}
+
+export const WORKER_SETTINGS: SettingsOf<WorkerSettings> = {
+  queue: { flag: 'queue', type: 'string', metavar: 'redis://HOST:PORT', required: true, nonEmpty: 'a Redis URL', help: 'the sweep\'s Redis (rediss:// for TLS, redis://:PASSWORD@HOST:PORT); keep it off public networks' },
+  dataRoot: { flag: 'data-root', type: 'string', metavar: 'DIR', nonEmpty: 'a directory', help: 'task-sequence files (and their data) are read only under DIR, relative paths from it; without it jobs may name built-in benchmarks only' },
+  stallSeconds: { flag: 'stall-seconds', type: 'int', metavar: 'N', range: { min: 2 }, default: 30, help: 'a job whose worker stops renewing its lock for N s (killed, frozen) is retried by another' },
+};
+
 export interface Section {
   title: string;
   settings: readonly Setting[];
 }
 
 export interface CommandSpec {
-  name: 'train' | 'compare' | 'bench' | 'export';
+  name: 'train' | 'compare' | 'sweep' | 'worker' | 'bench' | 'export';
   /** One line in the top-level usage. */
   summary: string;
   sections: readonly Section[];
@@ -79,6 +107,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     notes: [
       `Every train flag except ${COMPARE_REFUSED_TRAIN_SETTINGS.map((s) => `--${s.flag}`).join(', ')} (and --out, compare's own) is passed to every run; a run uses those that apply to its approach (webgpu-hat train --help): ${COMPARE_TRAIN_SETTINGS.map((s) => `--${s.flag}`).join(' ')}`,
     ],
+  },
+  {
+    name: 'sweep', summary: 'a grid of settings × approaches × seeds, here or on a Redis queue; each approach\'s setting selected on validation',
+    sections: [{ title: 'Sweep', settings: Object.values(SWEEP_SETTINGS) }],
+    notes: ['GRID.json: { "benchmark": "split-mnist", "approaches": ["hat", "ewc"], "grid": { "lambda": [0.5, 1], "smax": [100, 400] }, "seeds": [0, 1, 2], "train": { "hidden": [400, 400], "epochs": 10 } } (docs/sweeps.md). A run\'s id is the SHA-256 of its resolved configuration; re-running against the same --out (and --queue) picks up where it stopped.'],
+  },
+  {
+    name: 'worker', summary: 'train the runs of sweeps queued on Redis, one at a time, and send their results back through the queue',
+    sections: [{ title: 'Worker', settings: Object.values(WORKER_SETTINGS) }],
+    notes: ['One worker per machine or GPU. A job is checked like command-line flags; one that can never succeed (an unknown setting, a file outside --data-root) fails once with its error and the worker goes on. Stop it with Ctrl-C: it finishes the job in hand first.'],
   },
   { name: 'bench', summary: 'microbenchmarks of the kernels and of whole training steps', sections: [{ title: 'Benchmarks', settings: Object.values(BENCH_SETTINGS) }] },
   { name: 'export', summary: 'a checkpoint as safetensors with the reference\'s names', sections: [{ title: 'Export', settings: Object.values(EXPORT_SETTINGS) }] },
