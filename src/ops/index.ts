@@ -8,3 +8,6 @@ export * from './hat.ts';
 export * from './continual.ts';
 export * from './shape.ts';
 export * from './matmul.ts';
+export * from './norm.ts';
+export * from './pool-global.ts';
+export * from './hat-residual.ts';

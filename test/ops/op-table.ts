@@ -393,6 +393,126 @@ const plainConv2d = defineOp({
   },
 });
 
+// ------------------------------------------------------------------------ normalisation (task norms)
+
+const NORM_EPS = 1e-5;
+
+/** BatchNorm over [outer, C, inner]: batch statistics (biased variance) or the given running ones. */
+function batchNormRef(x: Float64Array, shape: readonly number[], gamma: Float64Array, beta: Float64Array, running: { mean: Float64Array; var: Float64Array } | null): Float64Array {
+  const [n, c] = shape as [number, number];
+  const inner = shape.length === 4 ? shape[2]! * shape[3]! : 1;
+  const out = new Float64Array(x.length);
+  for (let ch = 0; ch < c; ch++) {
+    const at = (m: number) => (Math.floor(m / inner) * c + ch) * inner + (m % inner);
+    const count = n * inner;
+    let mu = 0, v = 0;
+    if (running) { mu = running.mean[ch]!; v = running.var[ch]!; }
+    else {
+      for (let m = 0; m < count; m++) mu += x[at(m)]!;
+      mu /= count;
+      for (let m = 0; m < count; m++) v += (x[at(m)]! - mu) ** 2;
+      v /= count;
+    }
+    for (let m = 0; m < count; m++) out[at(m)] = ((x[at(m)]! - mu) / Math.sqrt(v + NORM_EPS)) * gamma[ch]! + beta[ch]!;
+  }
+  return out;
+}
+
+// Channels of 1, 7, 63, 65; a channel of 300 values crosses the kernels' 256-invocation stride loop.
+const BATCHNORM_SHAPES: number[][] = [[7, 1], [2, 7, 3, 3], [3, 63, 1, 1], [65, 5], [1, 3, 5, 7], [2, 65, 2, 3], [1, 2, 300, 1]];
+
+const batchNorm = defineOp({
+  name: 'batchNorm (training: batch statistics; evaluation: running statistics)',
+  samples: BATCHNORM_SHAPES.flatMap((shape, k) => [true, false].map((training) => {
+    const c = shape[1]!;
+    return {
+      label: `[${shape}] ${training ? 'training' : 'evaluation'}`,
+      inputs: [random('x', shape, k, -2, 2), random('gamma', [c], k + 10, 0.5, 1.5), random('beta', [c], k + 20, -0.5, 0.5), constant('running mean', [c], uniform(c, k + 30, -0.5, 0.5)), constant('running var', [c], uniform(c, k + 40, 0.5, 2))],
+      params: { shape, training },
+    };
+  })),
+  op: ([x, gamma, beta, runningMean, runningVar], { training }) => ops.batchNorm(x!, { gamma: gamma!, beta: beta!, runningMean: runningMean!, runningVar: runningVar! }, { training }),
+  reference: ([x, gamma, beta, mean, variance], { shape, training }) => batchNormRef(x!, shape, gamma!, beta!, training ? null : { mean: mean!, var: variance! }),
+});
+
+const LAYERNORM_SHAPES: number[][] = [[1, 1], [7, 63], [65, 7], [3, 300], [2, 3, 65]];
+
+const layerNorm = defineOp({
+  name: 'layerNorm',
+  samples: LAYERNORM_SHAPES.map((shape, k) => {
+    const d = shape[shape.length - 1]!;
+    return { label: `[${shape}]`, inputs: [random('x', shape, k, -2, 2), random('gamma', [d], k + 10, 0.5, 1.5), random('beta', [d], k + 20, -0.5, 0.5)], params: shape };
+  }),
+  op: ([x, gamma, beta]) => ops.layerNorm(x!, gamma!, beta!),
+  reference: ([x, gamma, beta], shape) => {
+    const d = shape[shape.length - 1]!;
+    const out = new Float64Array(x!.length);
+    for (let r = 0; r < x!.length / d; r++) {
+      const row = x!.subarray(r * d, (r + 1) * d);
+      const mu = row.reduce((a, v) => a + v, 0) / d;
+      const v = row.reduce((a, t) => a + (t - mu) ** 2, 0) / d;
+      row.forEach((t, j) => { out[r * d + j] = ((t - mu) / Math.sqrt(v + NORM_EPS)) * gamma![j]! + beta![j]!; });
+    }
+    return out;
+  },
+});
+
+const globalAvgPool2d = defineOp({
+  name: 'globalAvgPool2d',
+  samples: [[1, 1, 1, 1], [2, 7, 3, 3], [3, 63, 2, 1], [1, 65, 4, 4], [2, 3, 17, 17]].map((shape, k) => ({ label: `[${shape}]`, inputs: [random('x', shape, k)], params: shape })),
+  op: ([x]) => ops.globalAvgPool2d(x!),
+  reference: ([x], shape) => reduceRef('mean', x!, shape, [2, 3]),
+});
+
+// ------------------------------------------------------------------------- HAT ops of residual networks
+
+interface ConditionedConvSample { n: number; c: number; h: number; w: number; o: number; k: number; stride: number; padding: number; post: boolean; pre: boolean }
+
+const CONDITIONED_CONV_SAMPLES: ConditionedConvSample[] = [
+  { n: 1, c: 1, h: 3, w: 3, o: 1, k: 1, stride: 1, padding: 0, post: false, pre: false },
+  { n: 2, c: 7, h: 5, w: 5, o: 7, k: 3, stride: 1, padding: 1, post: true, pre: false },
+  { n: 2, c: 4, h: 9, w: 8, o: 3, k: 3, stride: 2, padding: 1, post: true, pre: true },
+  { n: 3, c: 5, h: 6, w: 6, o: 65, k: 1, stride: 2, padding: 0, post: true, pre: true },
+];
+
+function conditionedConv2d(fused: boolean): OpEntry {
+  return defineOp({
+    name: `conditionedConv2d (${fused ? 'fused' : 'unfused'})`,
+    samples: CONDITIONED_CONV_SAMPLES.map((s, k) => ({
+      label: `x [${s.n}, ${s.c}, ${s.h}, ${s.w}], W [${s.o}, ${s.c}, ${s.k}, ${s.k}], stride ${s.stride}, padding ${s.padding}, ${s.post ? `maskPost${s.pre ? ' and maskPre' : ''}` : 'first task'}`,
+      inputs: [random('x', [s.n, s.c, s.h, s.w], k), random('W', [s.o, s.c, s.k, s.k], k + 10, -0.5, 0.5), ...(s.post ? [mask('maskPost', s.o, k + 40)] : []), ...(s.pre ? [mask('maskPre', s.c, k + 50)] : [])],
+      params: s,
+    })),
+    op: ([x, w, post, pre], s) => ops.conditionedConv2d(x!, w!, { maskPost: post ?? null, maskPre: pre ?? null, fused }, { stride: s.stride, padding: s.padding }),
+    reference: ([x, w], s) => conv2dRef(x!, w!, null, { n: s.n, c: s.c, h: s.h, w: s.w, o: s.o, kh: s.k, kw: s.k, sh: s.stride, sw: s.stride, ph: s.padding, pw: s.padding }),
+    // W[o, c, ·, ·] times 1 − min(post[o], pre[c]) (1 − post[o] without a previous mask).
+    condition: (index, derivative, inputs, s) => {
+      if (index !== 1 || !s.post) return derivative;
+      const post = inputs[2]!, pre = s.pre ? inputs[3]! : null;
+      return derivative.map((v, flat) => {
+        const o = Math.floor(flat / (s.c * s.k * s.k)), c = Math.floor(flat / (s.k * s.k)) % s.c;
+        return v * (1 - (pre ? Math.min(post[o]!, pre[c]!) : post[o]!));
+      });
+    },
+  });
+}
+
+function hatGate(fused: boolean): OpEntry {
+  return defineOp({
+    name: `hatGate (${fused ? 'fused' : 'unfused'} backward)`,
+    samples: [[1, 1], [7, 63], [2, 7, 3, 3], [3, 65, 2, 2]].flatMap((shape, k) => [true, false].map((relu) => ({
+      label: `[${shape}]${relu ? ', relu' : ''}`,
+      inputs: [spaced('x', shape, k + 1), random('e', [shape[1]!], k + 30)],
+      params: { shape, relu },
+    }))),
+    op: ([x, e], { relu }) => ops.hatGate(x!, { embedding: e!, s: GATE_S, relu, fused }),
+    reference: ([x, e], { shape, relu }) => {
+      const inner = shape.length === 4 ? shape[2]! * shape[3]! : 1;
+      return x!.map((v, i) => (relu ? Math.max(v, 0) : v) * sigmoid(GATE_S * e![Math.floor(i / inner) % shape[1]!]!));
+    },
+  });
+}
+
 export const OP_TABLE: OpEntry[] = [
   ...elementwise,
   ...reductions,
@@ -414,4 +534,11 @@ export const OP_TABLE: OpEntry[] = [
   hatConv2d(false),
   plainLinear,
   plainConv2d,
+  batchNorm,
+  layerNorm,
+  globalAvgPool2d,
+  conditionedConv2d(true),
+  conditionedConv2d(false),
+  hatGate(true),
+  hatGate(false),
 ];
