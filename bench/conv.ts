@@ -3,7 +3,9 @@
 import type { Engine } from '../src/runtime/engine.ts';
 import { tensor, type Tensor } from '../src/tensor.ts';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dBiasRelu, conv2dFlops, conv2dGeometry } from '../src/kernels/conv.ts';
-import { measure, row, type BenchRow, type MeasureOptions } from './harness.ts';
+import { engineVariant, runCase, type CaseResult, type CaseVariant } from './case.ts';
+import type { KernelWork } from './lab/work.ts';
+import type { SamplingOptions } from './lab/options.ts';
 import { randomData } from './matmul.ts';
 
 export interface ConvCase { name: string; n: number; c: number; size: number; o: number; k: number; pass: 'forward' | 'dX' | 'dW' }
@@ -28,26 +30,46 @@ export function convOperands(c: ConvCase) {
   return { g, x: randomData(c.n * c.c * c.size * c.size, 1), w: randomData(c.o * c.c * c.k * c.k, 2), dy: randomData(c.n * c.o * g.oh * g.ow, 3), b: randomData(c.o, 4) };
 }
 
-export async function benchConv(engine: Engine, cases: ConvCase[], opts: MeasureOptions, log: (s: string) => void): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
-  for (const c of cases) {
-    const d = convOperands(c);
-    const x = tensor(engine, d.x, [c.n, c.c, c.size, c.size]);
-    const w = tensor(engine, d.w, [c.o, c.c, c.k, c.k]);
-    const b = tensor(engine, d.b, [c.o]);
-    const dy = tensor(engine, d.dy, [c.n, c.o, d.g.oh, d.g.ow]);
-    let out: Tensor | null = null;
-    const tag = `bench conv ${c.name}`;
-    const t = await measure(async () => {
+/** Bytes the pass must move at least: its inputs read once, its output written once. */
+function convBytes(c: ConvCase, oh: number, ow: number): number {
+  const x = c.n * c.c * c.size * c.size, w = c.o * c.c * c.k * c.k, y = c.n * c.o * oh * ow;
+  return 4 * (c.pass === 'forward' ? x + w + c.o + y : c.pass === 'dX' ? y + w + x : y + x + w);
+}
+
+/** One pass of the case as lab work, writing into the same output every time. */
+export function convWork(engine: Engine, c: ConvCase): KernelWork & { dispose(): void } {
+  const d = convOperands(c);
+  const x = tensor(engine, d.x, [c.n, c.c, c.size, c.size]);
+  const w = tensor(engine, d.w, [c.o, c.c, c.k, c.k]);
+  const b = tensor(engine, d.b, [c.o]);
+  const dy = tensor(engine, d.dy, [c.n, c.o, d.g.oh, d.g.ow]);
+  let out: Tensor | null = null;
+  return {
+    name: `conv ${c.name}`,
+    flops: conv2dFlops(d.g),
+    bytes: convBytes(c, d.g.oh, d.g.ow),
+    record: () => {
       const o = out ? { out } : {};
       out = c.pass === 'forward' ? conv2dBiasRelu(x, w, b, { relu: true, ...o }) : c.pass === 'dX' ? conv2dBackwardInput(dy, w, x.shape, o) : conv2dBackwardWeight(dy, x, w.shape, o);
-      await engine.sync(tag);
-    }, opts);
-    const r = row('conv', c.name, 'webgpu-hat', t, { flops: conv2dFlops(d.g) });
-    rows.push(r);
-    log(`  ${c.name} webgpu-hat: ${r.medianMs.toFixed(2)} ms, ${r.gflops} GFLOP/s`);
-    for (const tt of [x, w, b, dy]) tt.dispose();
-    (out as Tensor | null)?.dispose();
+    },
+    dispose: () => { for (const t of [x, w, b, dy]) t.dispose(); out?.dispose(); },
+  };
+}
+
+export async function benchConv(engine: Engine, cases: ConvCase[], opts: SamplingOptions, log: (s: string) => void, peers: (c: ConvCase) => Promise<CaseVariant[]> = async () => []): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const c of cases) {
+    const work = convWork(engine, c);
+    const others = await peers(c);
+    try {
+      const result = await runCase(engine, 'conv', c.name, [engineVariant(engine, 'webgpu-hat', work), ...others], opts);
+      for (const r of result.rows) log(`  ${c.name} ${r.impl}: ${r.medianMs.toPrecision(4)} ms (${r.clock}), ${r.gflops} GFLOP/s`);
+      results.push(result);
+    } finally {
+      work.dispose();
+      for (const o of others) o.dispose?.();
+      await engine.submit();
+    }
   }
-  return rows;
+  return results;
 }

@@ -12,11 +12,13 @@ import { conv2dBackwardInput, conv2dBackwardWeight, conv2dFlops, conv2dGeometry 
 import { maxpool2dBackward, maxpool2dForward } from '../src/kernels/pool.ts';
 import { gradNorm, sgdStep } from '../src/kernels/optim.ts';
 import * as hat from '../src/kernels/hat.ts';
-import { interleaved, pairedRatio, row, timingOf, type BenchRow, type MeasureOptions } from './harness.ts';
+import { engineVariant, runCase, type CaseResult } from './case.ts';
+import type { SamplingOptions } from './lab/options.ts';
 import { randomData } from './matmul.ts';
 
 export type GateImpl = 'webgpu-hat-plain' | 'webgpu-hat' | 'webgpu-hat-unfused';
-export const GATE_IMPLS: GateImpl[] = ['webgpu-hat-plain', 'webgpu-hat', 'webgpu-hat-unfused'];
+/** Fused HAT first: the comparison's ratios are against it. */
+export const GATE_IMPLS: GateImpl[] = ['webgpu-hat', 'webgpu-hat-unfused', 'webgpu-hat-plain'];
 
 interface LinearCase { kind: 'linear'; name: string; batch: number; in: number; out: number; firstLayer: boolean }
 interface ConvCase { kind: 'conv'; name: string; batch: number; c: number; size: number; o: number; k: number; firstLayer: boolean }
@@ -110,28 +112,23 @@ export function recordLayerStep(c: GateCase, s: LayerState, impl: GateImpl, step
   });
 }
 
-export async function benchGates(engine: Engine, cases: GateCase[], opts: MeasureOptions, log: (s: string) => void): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
+/** The three implementations of each case in one interleaved comparison (fused HAT first: the ratios' baseline). */
+export async function benchGates(engine: Engine, cases: GateCase[], opts: SamplingOptions, log: (s: string) => void): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  // Freed intermediates are held until the submit, so a sample of many layer steps holds them all.
+  const sampling = { maxUnits: 8, ...opts };
   for (const c of cases) {
     const state = makeState(engine, c);
     let step = 0;
     try {
-      const times = await interleaved(GATE_IMPLS.map((impl) => ({
-        name: impl,
-        iteration: async () => { recordLayerStep(c, state, impl, step++); await engine.sync(`gates ${c.name} ${impl}`); },
-      })), Math.max(opts.minIterations ?? 5, 3));
-      for (const impl of GATE_IMPLS) {
-        const note = impl === 'webgpu-hat'
-          ? `paired per round: ${pairedRatio(times.get(impl)!, times.get('webgpu-hat-plain')!).toFixed(3)}× plain, ${pairedRatio(times.get('webgpu-hat-unfused')!, times.get(impl)!).toFixed(2)}× faster than unfused`
-          : undefined;
-        const r = row('gates', c.name, impl, timingOf(times.get(impl)!), { flops: state.flops, note });
-        rows.push(r);
-        log(`  ${c.name} ${impl}: ${r.medianMs.toFixed(2)} ms${note ? ` (${note})` : ''}`);
-      }
+      const variants = GATE_IMPLS.map((impl) => engineVariant(engine, impl, { name: impl, flops: state.flops, record: () => recordLayerStep(c, state, impl, step++) }));
+      const result = await runCase(engine, 'gates', c.name, variants, sampling);
+      for (const r of result.rows) log(`  ${c.name} ${r.impl}: ${r.medianMs.toPrecision(4)} ms (${r.clock})`);
+      results.push(result);
     } finally {
       state.dispose();
       await engine.submit();
     }
   }
-  return rows;
+  return results;
 }

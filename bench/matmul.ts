@@ -3,7 +3,9 @@
 import type { Engine } from '../src/runtime/engine.ts';
 import { matmul, type MatmulForm } from '../src/kernels/matmul.ts';
 import { tensor, type Tensor } from '../src/tensor.ts';
-import { measure, row, type BenchRow, type MeasureOptions } from './harness.ts';
+import { engineVariant, runCase, type CaseResult, type CaseVariant } from './case.ts';
+import type { KernelWork } from './lab/work.ts';
+import type { SamplingOptions } from './lab/options.ts';
 
 export interface GemmCase {
   name: string;
@@ -41,22 +43,45 @@ export function randomData(n: number, seed: number): Float32Array {
   return out;
 }
 
-export async function benchMatmul(engine: Engine, cases: GemmCase[], opts: MeasureOptions, log: (s: string) => void): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
+export function matmulFlops(c: GemmCase): number {
+  return 2 * c.m * c.n * c.k;
+}
+
+/** Bytes a GEMM must move at least: both operands read once, the output written once. */
+export function matmulBytes(c: GemmCase): number {
+  return 4 * (c.m * c.k + c.k * c.n + c.m * c.n);
+}
+
+/** One GEMM of the case as lab work, writing into the same output every time. */
+export function matmulWork(engine: Engine, c: GemmCase): KernelWork & { dispose(): void } {
+  const [as, bs] = operandShapes(c);
+  const a = tensor(engine, randomData(as[0] * as[1], 1), as);
+  const b = tensor(engine, randomData(bs[0] * bs[1], 2), bs);
+  let out: Tensor | null = null;
+  return {
+    name: `matmul ${c.name}`,
+    flops: matmulFlops(c),
+    bytes: matmulBytes(c),
+    record: (e) => { out = matmul(e, c.form, a, b, out ? { out } : {}); },
+    dispose: () => { a.dispose(); b.dispose(); out?.dispose(); },
+  };
+}
+
+/** Each case: ours alone, or beside the peers' variants in one interleaved comparison. */
+export async function benchMatmul(engine: Engine, cases: GemmCase[], opts: SamplingOptions, log: (s: string) => void, peers: (c: GemmCase) => Promise<CaseVariant[]> = async () => []): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
   for (const c of cases) {
-    const [as, bs] = operandShapes(c);
-    const a = tensor(engine, randomData(as[0] * as[1], 1), as);
-    const b = tensor(engine, randomData(bs[0] * bs[1], 2), bs);
-    let out: Tensor | null = null;
-    const tag = `bench matmul ${c.name}`;
-    const t = await measure(async () => {
-      out = matmul(engine, c.form, a, b, out ? { out } : {});
-      await engine.sync(tag);
-    }, opts);
-    const r = row('matmul', c.name, 'webgpu-hat', t, { flops: 2 * c.m * c.n * c.k });
-    log(`  ${r.case} ${r.impl}: ${r.medianMs.toFixed(2)} ms, ${r.gflops} GFLOP/s`);
-    rows.push(r);
-    a.dispose(); b.dispose(); (out as Tensor | null)?.dispose();
+    const work = matmulWork(engine, c);
+    const others = await peers(c);
+    try {
+      const result = await runCase(engine, 'matmul', c.name, [engineVariant(engine, 'webgpu-hat', work), ...others], opts);
+      for (const r of result.rows) log(`  ${r.case} ${r.impl}: ${r.medianMs.toPrecision(4)} ms (${r.clock}), ${r.gflops} GFLOP/s`);
+      results.push(result);
+    } finally {
+      work.dispose();
+      for (const o of others) o.dispose?.();
+      await engine.submit();
+    }
   }
-  return rows;
+  return results;
 }

@@ -8,7 +8,8 @@ import { makeDataset, type Dataset } from '../src/data/dataset.ts';
 import type { Task } from '../src/data/task.ts';
 import { DEFAULT_CONFIG } from '../src/config/index.ts';
 import { createTrainer } from '../src/approaches/registry.ts';
-import { interleaved, pairedRatio, row, timingOf, type BenchRow, type MeasureOptions } from './harness.ts';
+import { engineVariant, runCase, type CaseResult, type CaseVariant } from './case.ts';
+import type { SamplingOptions } from './lab/options.ts';
 import { randomData } from './matmul.ts';
 
 export interface StepCase { name: string; hidden: number[]; batch: number }
@@ -29,11 +30,13 @@ export const STEP_IMPLS = [
   { impl: 'webgpu-hat-plain', approach: 'sgd', fused: true },
 ] as const;
 
-export async function benchStep(engine: Engine, cases: StepCase[], opts: MeasureOptions, log: (s: string) => void): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
+/** The three trainers (and, with peers, tfjs) in one interleaved comparison, one training step per sample. */
+export async function benchStep(engine: Engine, cases: StepCase[], opts: SamplingOptions, log: (s: string) => void, peers: (c: StepCase) => Promise<CaseVariant[]> = async () => []): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
   for (const c of cases) {
     const tasks = [syntheticTask('t0', c.batch), syntheticTask('t1', c.batch)];
     const trainers = STEP_IMPLS.map((s) => createTrainer(engine, tasks, { ...DEFAULT_CONFIG, approach: s.approach, fused: s.fused, hidden: c.hidden, batch: c.batch }));
+    const others: CaseVariant[] = [];
     try {
       for (const trainer of trainers) {
         await trainer.finishTask(0); // task 1 trains under task 0's masks (HAT)
@@ -41,25 +44,22 @@ export async function benchStep(engine: Engine, cases: StepCase[], opts: Measure
       }
       const data = tasks[1]!.train;
       let round = 0;
-      const times = await interleaved(STEP_IMPLS.map((impl, k) => ({
+      const variants = STEP_IMPLS.map((impl, k) => engineVariant(engine, impl.impl, {
         name: impl.impl,
-        iteration: async () => {
+        record: () => {
           const at = { start: (round++ % 1000) * c.batch, total: 1000 * c.batch };
           tidy(() => trainers[k]!.recordTrainStep(1, { images: data.images, labels: data.labels, size: c.batch, head: 1, data }, at, 0.05, false));
-          await engine.sync(`step ${c.name} ${impl.impl}`);
         },
-      })), opts.minIterations ?? 5);
-      for (const impl of STEP_IMPLS) {
-        const note = impl.impl === 'webgpu-hat'
-          ? `paired per round: ${pairedRatio(times.get(impl.impl)!, times.get('webgpu-hat-plain')!).toFixed(3)}× plain, ${pairedRatio(times.get('webgpu-hat-unfused')!, times.get(impl.impl)!).toFixed(2)}× faster than unfused`
-          : undefined;
-        const r = row('step', c.name, impl.impl, timingOf(times.get(impl.impl)!), { samples: c.batch, note });
-        rows.push(r);
-        log(`  ${c.name} ${impl.impl}: ${r.medianMs.toFixed(1)} ms/step, ${r.samplesPerSecond} samples/s${note ? ` (${note})` : ''}`);
-      }
+      }, c.batch));
+      others.push(...(await peers(c)));
+      // A whole step is long enough to time alone; several in one sample would hold each one's buffers.
+      const result = await runCase(engine, 'step', c.name, [...variants, ...others], { ...opts, units: 1 });
+      for (const r of result.rows) log(`  ${c.name} ${r.impl}: ${r.medianMs.toPrecision(4)} ms/step (${r.clock}), ${r.samplesPerSecond} samples/s`);
+      results.push(result);
     } finally {
       for (const t of trainers) t.dispose();
+      for (const o of others) o.dispose?.();
     }
   }
-  return rows;
+  return results;
 }

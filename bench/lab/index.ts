@@ -5,6 +5,7 @@ export type { SamplingOptions } from './options.ts';
 export type { ComparisonResult, KernelBenchResult, StopReason, VariantRatio } from './result.ts';
 export { benchKernel, benchSampler } from './bench-kernel.ts';
 export { compareKernels, compareSamplers } from './compare.ts';
+export { ratioBetween, runOf } from './pair.ts';
 export { engineSampler, resolveClock, wallSampler, type Sampler } from './sampler.ts';
 export { median, quantile, summarize, type SampleStats } from './stats.ts';
 export { pairedRatio, ratioInterval, type RatioInterval, type RunSample } from './ratio.ts';
