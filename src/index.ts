@@ -16,6 +16,8 @@ export type { Approach, TrainingRun, StepContext, HeadBatch, BatchPosition, Appr
 export { SGD, type GradientEntry, type Clip } from './train/optimizer.ts';
 export { LrSchedule } from './train/schedule.ts';
 export { NonFiniteLossError } from './train/errors.ts';
+export { evaluateTaskAgnostic, predictTaskAgnostic, scoreFor, DEFAULT_TASK_SCORE, TASK_SCORES, type TaskScore, type TaskAgnosticAccuracy, type TaskAgnosticOptions } from './train/task-inference.ts';
+export { trainSingleTaskReferences, referenceSettings, referencesMatch, type SingleTaskReferences } from './train/references.ts';
 export { positionLabel, type TrainResult, type EpochReport, type Progress, type TrainerState, type TrainerSnapshot } from './train/state.ts';
 export * as approaches from './approaches/index.ts';
 export { createApproach, createTrainer, type ApproachOptions } from './approaches/registry.ts';

@@ -19,8 +19,10 @@ export function progressPrinter(tasks: Task[], epochs: number) {
       planned = r.epochs;
       process.stderr.write(`  epoch ${r.epoch + 1}/${r.epochs}  train loss ${r.trainLoss.toFixed(4)}  valid loss ${r.validLoss.toFixed(4)}  valid acc ${(100 * r.validAccuracy).toFixed(1)}%  lr ${r.lr.toPrecision(3)}  ${Math.round(r.samplesPerSecond)} samples/s${r.improved ? ' *' : ''}\n`);
     },
-    taskEnd: (t: number, acc: number[], usage: number[]) => {
-      process.stderr.write(`  after task ${t + 1}: test acc ${acc.map((a) => (100 * a).toFixed(1)).join(' ')}${usage.some((u) => u > 0) ? `  capacity in use ${usage.map((u) => u.toFixed(2)).join(' ')}` : ''}\n`);
+    taskEnd: (t: number, acc: number[], usage: number[], agnostic?: { accuracy: number[]; taskInference: number[] }) => {
+      const pct = (v: number[]) => v.map((a) => (100 * a).toFixed(1)).join(' ');
+      process.stderr.write(`  after task ${t + 1}: test acc ${pct(acc)}${usage.some((u) => u > 0) ? `  capacity in use ${usage.map((u) => u.toFixed(2)).join(' ')}` : ''}\n`);
+      if (agnostic && t > 0) process.stderr.write(`  task-agnostic: test acc ${pct(agnostic.accuracy)}  task inferred right ${pct(agnostic.taskInference)} (chance ${(100 / (t + 1)).toFixed(1)})\n`);
     },
   };
 }

@@ -10,7 +10,7 @@ import { loadBenchmark } from './benchmarks.ts';
 import { openCheckpoints } from './checkpoints.ts';
 import { parseTrainArgs } from './flags.ts';
 import { progressPrinter } from './progress.ts';
-import { accuracyTable, resultsJson } from './results.ts';
+import { accuracyTable, metricsSummary, resultsJson } from './results.ts';
 
 export async function run(args: string[]): Promise<HelpRequested | void> {
   const a = parseTrainArgs(args);
@@ -43,7 +43,9 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
       ...(resume ? { resumedFrom: { checkpoint: resume.path, position: positionLabel(resume.checkpoint.state) } } : {}),
     };
     writeJsonAtomic(a.out, json);
-    process.stdout.write(`\nTest accuracy (%) on each task (columns) after training through each task (rows):\n${accuracyTable(tasks, result.accuracy)}\n`);
+    process.stdout.write(`\nTest accuracy (%) on each task (columns) after training through each task (rows), told the task:\n${accuracyTable(tasks, result.accuracy)}\n`);
+    process.stdout.write(`\nThe same without being told the task (${trainer.net.taskConditioned ? 'the task inferred from each task\'s forward' : 'the argmax over every head learned'}):\n${accuracyTable(tasks, result.accuracyTaskAgnostic)}\n`);
+    process.stdout.write(`\n${metricsSummary(json.metrics)}\n`);
     if (process.env.WEBGPU_HAT_STATS) process.stderr.write(`engine: ${JSON.stringify(engine.stats())}\n`);
     process.stdout.write(`\ntrained ${result.trainedSamples} samples in ${result.trainSeconds.toFixed(1)} s (${Math.round(result.samplesPerSecond)} samples/s); results: ${a.out}\n`);
   } finally {
