@@ -6,7 +6,8 @@ import type { Engine } from '../runtime/engine.ts';
 import type { Task } from '../data/task.ts';
 import type { Approach } from '../train/approach.ts';
 import { Trainer } from '../train/trainer.ts';
-import { hatApproach } from './hat.ts';
+import { hatApproach, type HatOptions } from './hat.ts';
+import { adahatApproach } from './adahat.ts';
 import { sgdApproach } from './sgd.ts';
 import { sgdFrozenApproach } from './sgd-frozen.ts';
 import { jointApproach } from './joint.ts';
@@ -19,8 +20,17 @@ import { progressiveApproach } from './progressive.ts';
 
 export type { ApproachOptions };
 
+/** The HAT family's settings from a run's config. */
+function hatOptions(c: TrainConfig): HatOptions {
+  return { smax: c.smax, c: c.c, embeddingClamp: c.embeddingClamp, fused: c.fused, sSchedule: c.sSchedule, embeddingInit: c.embeddingInit, maskThreshold: c.maskThreshold };
+}
+
 const BUILDERS: Record<ApproachName, (config: TrainConfig, o: ApproachOptions) => Approach> = {
-  hat: (c) => hatApproach({ smax: c.smax, c: c.c, embeddingClamp: c.embeddingClamp, fused: c.fused }),
+  hat: (c) => hatApproach(hatOptions(c)),
+  adahat: (c, o) => {
+    const d = APPROACH_DEFAULTS.adahat;
+    return adahatApproach({ ...hatOptions(c), adjustmentIntensity: o.adjustmentIntensity ?? d.adjustmentIntensity, epsilon: o.epsilon ?? d.epsilon });
+  },
   sgd: () => sgdApproach(),
   'sgd-frozen': () => sgdFrozenApproach(),
   joint: () => jointApproach(),

@@ -3,7 +3,7 @@
 // docs/hat.md describes the algorithm; src/approaches/ implements each approach.
 
 /** The approaches a run can train with (src/approaches/ implements each). */
-export const APPROACHES = ['hat', 'sgd', 'sgd-frozen', 'joint', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'pathnet', 'progressive'] as const;
+export const APPROACHES = ['hat', 'adahat', 'sgd', 'sgd-frozen', 'joint', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'pathnet', 'progressive'] as const;
 export type Approach = (typeof APPROACHES)[number];
 
 /** Gradient-norm clip the reference's class of each approach sets (read from its constructors). */
@@ -22,6 +22,12 @@ const LWF_EPS = 1e-5;
 /** PathNet's search: M modules per layer, N active per layer in a path, G generations, P paths. */
 const PATHNET = { modules: 16, active: 3, generations: 20, paths: 2 } as const;
 
+/**
+ * AdaHAT (Wang et al., ECML PKDD 2024, eq. 9): the adjustment intensity α and the ε added to the network
+ * sparsity, the values of the paper's experiments and of its authors' code (CLArena).
+ */
+const ADAHAT = { adjustmentIntensity: 1e-6, epsilon: 0.1 } as const;
+
 /** The reference's hyperparameters per approach (src/approaches/ reads them when an option is not given). */
 export const APPROACH_DEFAULTS = {
   ewc: { lambda: PENALTY_WEIGHT.ewc },
@@ -30,6 +36,7 @@ export const APPROACH_DEFAULTS = {
   lwf: { lambda: PENALTY_WEIGHT.lwf, T: LWF_TEMPERATURE, eps: LWF_EPS },
   lfl: { lambda: PENALTY_WEIGHT.lfl },
   pathnet: PATHNET,
+  adahat: ADAHAT,
 } as const;
 
 /** The approaches' own options (src/approaches/registry.ts builds each approach with them). */
@@ -43,4 +50,8 @@ export interface ApproachOptions {
   active?: number;
   generations?: number;
   paths?: number;
+  /** AdaHAT: α, how far the gradients of units earlier tasks use may still move (eq. 9). */
+  adjustmentIntensity?: number;
+  /** AdaHAT: ε, added to a layer's network sparsity before α is divided by it. */
+  epsilon?: number;
 }

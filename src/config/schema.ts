@@ -11,11 +11,14 @@ export const BENCHMARKS = ['split-mnist', 'mnist2', 'pmnist', 'split-fashion', '
 /** A settings table whose keys are exactly T's keys, each setting typed with its key's value. */
 export type SettingsOf<T> = { readonly [K in keyof T]-?: Setting<Exclude<T[K], undefined>> };
 
+/** HAT and the approaches built on it: the gated network's settings apply to each. */
+const HAT_FAMILY: readonly Approach[] = ['hat', 'adahat'];
+
 /** The settings the trainer receives (TrainConfig); their defaults are DEFAULT_CONFIG. */
 export const CONFIG_SETTINGS: SettingsOf<TrainConfig> = {
   approach: {
     flag: 'approach', type: 'enum', metavar: 'NAME', choices: APPROACHES, noun: 'approach', default: 'hat',
-    help: 'hat | sgd (plain fine-tuning, no gates: the forgetting control) | sgd-frozen | joint | ewc | imm-mean | imm-mode | lwf | lfl | pathnet | progressive (baselines, reference settings)',
+    help: 'hat | adahat (HAT whose old units still learn a little, Wang et al. 2024) | sgd (plain fine-tuning, no gates: the forgetting control) | sgd-frozen | joint | ewc | imm-mean | imm-mode | lwf | lfl | pathnet | progressive (baselines, reference settings)',
   },
   net: { flag: 'net', type: 'enum', metavar: 'NAME', choices: ['mlp', 'alexnet'], noun: 'network', default: 'mlp', help: 'the network: mlp, or alexnet (32×32 inputs)' },
   hidden: { flag: 'hidden', type: 'int-list', metavar: 'N[,N]', range: { min: 1 }, default: [2000, 2000], help: 'MLP hidden widths (the paper: 2000,2000)' },
@@ -25,10 +28,22 @@ export const CONFIG_SETTINGS: SettingsOf<TrainConfig> = {
   lrMin: { flag: 'lr-min', type: 'number', metavar: 'X', range: { min: 0, minOpen: true }, default: 1e-4, help: 'a task ends once its learning rate falls below this' },
   lrFactor: { flag: 'lr-factor', type: 'number', metavar: 'X', range: { min: 1, minOpen: true }, default: 3, help: 'what the learning rate is divided by when the validation loss stalls' },
   patience: { flag: 'patience', type: 'int', metavar: 'N', range: { min: 1 }, default: 5, help: 'epochs without a better validation loss before the learning rate drops' },
-  smax: { flag: 'smax', type: 'number', metavar: 'X', range: { min: 0, minOpen: true }, default: 400, appliesTo: ['hat'], help: 'largest gate temperature (s anneals from 1/smax to smax over each epoch)' },
-  c: { flag: 'c', type: 'number', metavar: 'X', range: { min: 0 }, default: 0.75, appliesTo: ['hat'], help: 'regulariser weight (how hard HAT holds back capacity for later tasks)' },
+  smax: { flag: 'smax', type: 'number', metavar: 'X', range: { min: 0, minOpen: true }, default: 400, appliesTo: HAT_FAMILY, help: 'largest gate temperature (s anneals from 1/smax to smax over each epoch)' },
+  c: { flag: 'c', type: 'number', metavar: 'X', range: { min: 0, minOpen: true }, default: 0.75, appliesTo: HAT_FAMILY, help: 'regulariser weight (how hard HAT holds back capacity for later tasks)' },
   clipNorm: { flag: 'clip', type: 'number', metavar: 'X', range: { min: 0, minOpen: true }, default: 10000, perApproach: REFERENCE_CLIP, help: 'gradient-norm clipping (each approach has the reference\'s own)' },
-  embeddingClamp: { flag: 'embedding-clamp', type: 'number', metavar: 'X', range: { min: 0, minOpen: true }, default: 6, appliesTo: ['hat'], help: 'task embeddings are clamped to ±this after every step' },
+  sSchedule: {
+    flag: 's-schedule', type: 'enum', metavar: 'NAME', choices: ['linear', 'exp', 'cosine'], noun: 's schedule', default: 'linear', appliesTo: HAT_FAMILY,
+    help: 'how s grows from 1/smax to smax within an epoch: linear (the paper), exp (geometric), cosine (a half cosine); docs/hat.md',
+  },
+  embeddingInit: {
+    flag: 'embedding-init', type: 'enum', metavar: 'NAME', choices: ['normal', 'uniform', 'constant'], noun: 'embedding init', default: 'normal', appliesTo: HAT_FAMILY,
+    help: 'initial task embeddings: normal N(0,1) (the paper), uniform U(0,2) (the reference\'s compression runs), constant 0',
+  },
+  maskThreshold: {
+    flag: 'mask-threshold', type: 'number', metavar: 'X', range: { min: 0, minOpen: true, max: 1, maxOpen: true }, default: 0.5, appliesTo: HAT_FAMILY,
+    help: 'a unit counts as used by a task when its gate σ(smax·e) is above this (mask usage, capacity, prune)',
+  },
+  embeddingClamp: { flag: 'embedding-clamp', type: 'number', metavar: 'X', range: { min: 0, minOpen: true }, default: 6, appliesTo: HAT_FAMILY, help: 'task embeddings are clamped to ±this after every step' },
   seed: { flag: 'seed', type: 'int', metavar: 'N', range: { min: 0 }, default: 0, help: 'seed of splits, shuffles, init and dropout' },
   fused: { flag: 'unfused', type: 'boolean', negated: true, default: true, help: 'use the unfused kernels (same numbers, more passes)' },
   dropout: { flag: 'no-dropout', type: 'boolean', negated: true, default: true, help: 'train without dropout (the reference drops 0.2 of the MLP\'s inputs and 0.5 of every hidden layer\'s units)' },
@@ -42,6 +57,14 @@ export const APPROACH_SETTINGS: SettingsOf<ApproachOptions> = {
   generations: { flag: 'generations', type: 'int', metavar: 'N', range: { min: 1 }, default: APPROACH_DEFAULTS.pathnet.generations, appliesTo: ['pathnet'], help: 'generations of the path tournament per task' },
   modules: { flag: 'modules', type: 'int', metavar: 'N', range: { min: 1 }, default: APPROACH_DEFAULTS.pathnet.modules, appliesTo: ['pathnet'], help: 'modules per layer, M' },
   active: { flag: 'active', type: 'int', metavar: 'N', range: { min: 1 }, default: APPROACH_DEFAULTS.pathnet.active, appliesTo: ['pathnet'], help: 'active modules per layer in a path, N (at most --modules)' },
+  adjustmentIntensity: {
+    flag: 'adjustment-intensity', type: 'number', metavar: 'X', range: { min: 0, minOpen: true }, default: APPROACH_DEFAULTS.adahat.adjustmentIntensity, appliesTo: ['adahat'],
+    help: 'AdaHAT\'s α: the larger, the more the weights of units earlier tasks use may still move',
+  },
+  epsilon: {
+    flag: 'adahat-epsilon', type: 'number', metavar: 'X', range: { min: 0, minOpen: true }, default: APPROACH_DEFAULTS.adahat.epsilon, appliesTo: ['adahat'],
+    help: 'AdaHAT\'s ε, added to a layer\'s network sparsity before α is divided by it',
+  },
   paths: { flag: 'paths', type: 'int', metavar: 'N', range: { min: 1 }, default: APPROACH_DEFAULTS.pathnet.paths, appliesTo: ['pathnet'], help: 'paths trained per generation, P' },
 };
 
@@ -86,8 +109,9 @@ export const TRAIN_SECTIONS: readonly { title: string; settings: readonly Settin
     settings: [CONFIG_SETTINGS.net, CONFIG_SETTINGS.hidden, CONFIG_SETTINGS.epochs, CONFIG_SETTINGS.batch, CONFIG_SETTINGS.lr, CONFIG_SETTINGS.lrMin, CONFIG_SETTINGS.lrFactor,
       CONFIG_SETTINGS.patience, CONFIG_SETTINGS.clipNorm, CONFIG_SETTINGS.dropout, CONFIG_SETTINGS.fused, CONFIG_SETTINGS.logEvery],
   },
-  { title: 'HAT', settings: [CONFIG_SETTINGS.smax, CONFIG_SETTINGS.c, CONFIG_SETTINGS.embeddingClamp] },
-  { title: 'Baselines', settings: Object.values(APPROACH_SETTINGS) },
+  { title: 'HAT', settings: [CONFIG_SETTINGS.smax, CONFIG_SETTINGS.c, CONFIG_SETTINGS.embeddingClamp, CONFIG_SETTINGS.sSchedule, CONFIG_SETTINGS.embeddingInit, CONFIG_SETTINGS.maskThreshold,
+    APPROACH_SETTINGS.adjustmentIntensity, APPROACH_SETTINGS.epsilon] },
+  { title: 'Baselines', settings: Object.values(APPROACH_SETTINGS).filter((s) => !s.appliesTo?.includes('adahat')) },
   { title: 'Results and checkpoints', settings: [RUN_SETTINGS.out, RUN_SETTINGS.checkpointDir, RUN_SETTINGS.resume] },
 ];
 

@@ -19,6 +19,12 @@ export interface TrainConfig {
   clipNorm: number;
   /** Embeddings are clamped to ±this after every step. */
   embeddingClamp: number;
+  /** How s grows from 1/smax to smax over an epoch (HAT, AdaHAT): the paper's linear ramp, geometric, or a half cosine. */
+  sSchedule: 'linear' | 'exp' | 'cosine';
+  /** The task embeddings' initial values: N(0, 1) (the reference), U(0, 2), or all 0. */
+  embeddingInit: 'normal' | 'uniform' | 'constant';
+  /** A unit counts as used by a task when its gate σ(smax·e) is above this (capacity reports, prune). */
+  maskThreshold: number;
   seed: number;
   fused: boolean;
   /** Dropout as the reference has it (false: none anywhere, e.g. to compare a step with another implementation). */

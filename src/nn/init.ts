@@ -31,3 +31,14 @@ export function embeddingRow(engine: Engine, units: number, rng: Rng, label: str
   for (let i = 0; i < units; i++) data[i] = rng.uniform(init[0], init[1]);
   return parameter(tensor(engine, data, [units], 'f32', label));
 }
+
+/** The task-embedding inits a run can name (TrainConfig.embeddingInit). */
+export type EmbeddingInitName = 'normal' | 'uniform' | 'constant';
+
+/**
+ * A named init as embeddingRow takes it: normal N(0, 1) (the reference), uniform U(0, 2) (the reference's
+ * compression experiments), constant 0 (every gate starts at exactly 1/2 whatever s is).
+ */
+export function embeddingInitOf(name: EmbeddingInitName): 'normal' | [number, number] {
+  return name === 'normal' ? 'normal' : name === 'uniform' ? [0, 2] : [0, 0];
+}
