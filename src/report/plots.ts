@@ -1,7 +1,9 @@
-// The report's three plots, drawn by the chart module (src/chart): the forgetting ratio against tasks
-// learned with 95 % bands and the joint / random references, one accuracy heatmap per approach, and
-// HAT's mask usage per layer. This file decides what is plotted; src/chart decides how it looks.
+// The report's plots, drawn by the chart module (src/chart): the forgetting ratio against tasks learned
+// with 95 % bands and the joint / random references, per approach its average accuracy against tasks
+// learned (task-aware and task-agnostic, with bands) and its accuracy heatmap, and HAT's mask usage per
+// layer. This file decides what is plotted; src/chart decides how it looks.
 import { heatmap, lineChart, type LineSeries } from '../chart/index.ts';
+import type { Interval } from '../eval/metrics.ts';
 import type { ApproachSummary } from './summary.ts';
 
 const percent = (v: number) => (100 * v).toFixed(1);
@@ -25,6 +27,27 @@ export function forgettingSvg(approaches: readonly ApproachSummary[], taskCount:
     xDomain: [1, Math.max(2, taskCount)], xInteger: true, yNice: false,
     xTitle: 'tasks learned', yTitle: 'forgetting ratio ρ',
     className: 'forgetting',
+  });
+}
+
+const intervalPoint = (iv: Interval, t: number) => (iv.half === null ? { x: t + 1, y: iv.mean } : { x: t + 1, y: iv.mean, low: iv.mean - iv.half, high: iv.mean + iv.half });
+
+/**
+ * Average accuracy over the tasks learned against their number, told the task and not (two lines, each
+ * with its 95 % band over seeds), and the task-inference accuracy dashed where the runs have it.
+ */
+export function averageAccuracySvg(a: ApproachSummary, taskCount: number): string {
+  const series: LineSeries[] = [{ name: 'task-aware', color: '#2563eb', points: a.metrics.taskAware.averageAccuracy.map(intervalPoint) }];
+  if (a.metrics.taskAgnostic) series.push({ name: 'task-agnostic', color: '#ea580c', points: a.metrics.taskAgnostic.averageAccuracy.map(intervalPoint) });
+  if (a.taskInference) series.push({ name: 'task inferred right', color: '#71717a', dashed: true, points: a.taskInference.map(intervalPoint) });
+  return lineChart({
+    title: `Average accuracy of ${a.approach} against the number of tasks learned`,
+    heading: `${a.approach}: average accuracy over the tasks learned (mean and 95 % interval over ${a.seeds.length} seed${a.seeds.length > 1 ? 's' : ''})`,
+    description: 'Task-aware: each test sample scored on its own task. Task-agnostic: the task not given. Dashed: how often the task itself was inferred right.',
+    series, width: 680, height: 400,
+    xDomain: [1, Math.max(2, taskCount)], xInteger: true, yDomain: [0, 1], yTickSpecifier: '.0%',
+    xTitle: 'tasks learned', yTitle: 'average accuracy',
+    className: 'average-accuracy',
   });
 }
 

@@ -2,7 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderSvg } from '../../src/report/png.ts';
-import { accuracyHeatmapSvg, forgettingSvg, maskUsageSvg } from '../../src/report/report.ts';
+import { accuracyHeatmapSvg, averageAccuracySvg, forgettingSvg, maskUsageSvg } from '../../src/report/report.ts';
+import { accuracyMetrics, metricsOverSeeds } from '../../src/eval/accuracy-metrics.ts';
 
 /** Dark pixels (any channel under 128) in the rectangle [x0, x1) × [y0, y1). */
 function darkPixels(r: { pixels: Uint8Array; width: number }, x0: number, y0: number, x1: number, y1: number): number {
@@ -27,8 +28,12 @@ test('renderSvg: a PNG of the scaled size whose text is drawn (fonts come with t
 });
 
 test('renderSvg: the report plots render (the chart module\'s SVG is what resvg reads)', () => {
-  const summary = { approach: 'hat', seeds: [0, 1], rho: [{ mean: 0, half: 0.01, n: 2 }, { mean: -0.3, half: 0.1, n: 2 }], accuracy: [[0.9], [0.8, 0.95]], maskUsage: null };
-  const plots = [maskUsageSvg([[0.4, 0.3], [0.6, 0.5]], ['fc1', 'fc2']), forgettingSvg([summary], 2), accuracyHeatmapSvg(summary, ['a', 'b'])];
+  const metrics = metricsOverSeeds([accuracyMetrics([[0.9], [0.8, 0.95]]), accuracyMetrics([[0.92], [0.7, 0.9]])]);
+  const summary = {
+    approach: 'hat', seeds: [0, 1], rho: [{ mean: 0, half: 0.01, n: 2 }, { mean: -0.3, half: 0.1, n: 2 }], accuracy: [[0.9], [0.8, 0.95]], maskUsage: null,
+    accuracyTaskAgnostic: [[0.9], [0.6, 0.7]], metrics: { taskAware: metrics, taskAgnostic: metrics }, taskInference: [{ mean: 1, half: 0, n: 2 }, { mean: 0.7, half: 0.1, n: 2 }],
+  };
+  const plots = [maskUsageSvg([[0.4, 0.3], [0.6, 0.5]], ['fc1', 'fc2']), forgettingSvg([summary], 2), accuracyHeatmapSvg(summary, ['a', 'b']), averageAccuracySvg(summary, 2)];
   for (const svg of plots) {
     const r = renderSvg(svg, 1);
     assert.ok(r.width > 100 && r.height > 100);

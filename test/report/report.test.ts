@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildReport, forgettingCsv } from '../../src/report/report.ts';
 import { forgettingOverSeeds, type RunResult } from '../../src/eval/metrics.ts';
+import { runMetrics } from '../../src/eval/accuracy-metrics.ts';
 import { assertClose } from '../helpers.ts';
 import { checkXml } from '../chart/xml.ts';
 
@@ -30,7 +31,7 @@ test('the table and CSV carry rho mean ± 95 % half-width per approach and numbe
   assert.ok(r.markdown.includes('| sgd | 2 | 0.000 ± 0.000 | −0.375 ± 1.588 | −0.542 ± 1.588 |'), r.markdown);
   assert.ok(r.markdown.includes('| hat | 2 | 0.000 ± 0.000 | 0.000 ± 0.000 | 0.000 ± 0.000 |'));
   assert.ok(r.markdown.includes('| ewc | 1 | 0.000 | −0.250 | −0.417 |'), 'one seed: the mean alone');
-  assert.ok(!/\| (joint|random) \| \d/.test(r.markdown), 'joint and random are the references, not rows');
+  assert.ok(!/\| (joint|random) \| \d/.test(r.markdown.split('## Forgetting ratio')[1]!.split('## Accuracy')[0]!), 'joint and random are the references, not rows of rho');
   const rows = r.csv.trim().split('\n');
   assert.is(rows[0], 'approach,tasks_learned,rho_mean,rho_half95,rho_low95,rho_high95,seeds');
   const sgd = rows.filter((l) => l.startsWith('sgd,')).map((l) => l.split(','));
@@ -89,6 +90,55 @@ test('SVG: well-formed, one line and band per approach, references, legend; heat
   // hat's mask usage is the seed mean: layer fc2 after task 3 = (0.9 + 0.7) / 2.
   assertClose([r.approaches.find((a) => a.approach === 'hat')!.maskUsage![2]![1]!], [0.8], 'mask usage mean', { rtol: 1e-12, atol: 1e-12 });
   assert.is(buildReport(runs.filter((x) => x.approach !== 'hat')).svg.maskUsage, null);
+});
+
+test('metrics: ACC, BWT, forgetting, FWT told the task and not, task inference beside chance; files to write', () => {
+  const withAgnostic = (approach: string, seed: number, accuracy: number[][], accuracyTaskAgnostic: number[][], taskInferenceAccuracy: number[][], singleTaskAccuracy: number[] | null): RunResult =>
+    ({ ...run(approach, seed, accuracy), accuracyTaskAgnostic, taskInferenceAccuracy, singleTaskAccuracy });
+  const all = [
+    withAgnostic('hat', 0, AJ, [[0.9], [0.6, 0.7], [0.5, 0.5, 0.8]], [[1], [0.7, 0.8], [0.6, 0.6, 0.9]], [0.9, 0.8, 0.85]),
+    withAgnostic('hat', 1, AJ, [[0.9], [0.7, 0.7], [0.5, 0.6, 0.8]], [[1], [0.8, 0.8], [0.6, 0.7, 0.9]], [0.9, 0.8, 0.8]),
+    // Tasks that cannot be told apart: inference at 1 in 3.
+    withAgnostic('twins', 0, A0, [[0.9], [0.4, 0.4], [0.3, 0.3, 0.3]], [[1], [0.5, 0.5], [0.3, 0.4, 0.3]], null),
+    run('joint', 0, AJ), run('random', 0, AR, [[], [], []]),
+  ];
+  const r = buildReport(all);
+  assert.equal(Object.keys(r.files).sort(), ['forgetting.csv', 'forgetting.md', 'metrics.csv', 'metrics.md']);
+  assert.is(r.files['metrics.md'], r.markdown);
+  assert.is(r.files['forgetting.md'], r.markdown, 'the old name keeps the report for one release');
+  assert.is(r.files['forgetting.csv'], r.csv, 'and the rho CSV as it was');
+  assert.ok(r.markdown.startsWith('# toy: metrics'));
+  // hat, task-aware: ACC 85.0 both seeds, BWT 0, forgetting 0; FWT seed 0: 0, seed 1: (0 + 0.05) / 2.
+  const hat = r.approaches.find((a) => a.approach === 'hat')!;
+  assertClose([hat.metrics.taskAware.fwt!.mean], [0.0125], 'FWT mean over seeds', { rtol: 1e-9, atol: 1e-12 });
+  assert.ok(r.markdown.includes('| hat | 2 | 85.0 ± 0.0 | 0.0 ± 0.0 | 0.0 ± 0.0 | '), r.markdown);
+  // Task-agnostic ACC: (0.6 + 0.6333) / 2; inference after 3 tasks (0.7 + 0.7333) / 2, chance 33.3 %.
+  assertClose([hat.metrics.taskAgnostic!.averageAccuracy[2]!.mean], [(0.6 + 1.9 / 3) / 2], 'task-agnostic ACC', { rtol: 1e-9, atol: 1e-12 });
+  assertClose([hat.taskInference![2]!.mean], [(0.7 + 2.2 / 3) / 2], 'task inference', { rtol: 1e-9, atol: 1e-12 });
+  const hatRow = r.markdown.split('\n').find((l) => l.startsWith('| hat | 2 |'))!;
+  assert.ok(hatRow.includes(' 61.7 ± ') && hatRow.includes(' 71.7 ± ') && hatRow.endsWith('(33.3) |'), hatRow);
+  // twins: one seed, no references (FWT n/a), inference at chance and the report says so.
+  const twins = r.markdown.split('\n').find((l) => l.startsWith('| twins | 1 |'))!;
+  assert.ok(twins.endsWith('| 33.3 (33.3) at chance |'), twins);
+  assert.is(twins.split(' | ')[5], 'n/a', 'FWT without single-task references');
+  assert.ok(!/\| random \|/.test(r.markdown.split('## Forgetting ratio')[0]!), 'random is no row of the metrics');
+  // The per-run metrics in the results JSON and the report's agree.
+  assert.equal(runMetrics(all[2] as RunResult & { accuracyTaskAgnostic: number[][] }).taskAware.bwt, r.approaches.find((a) => a.approach === 'twins')!.metrics.taskAware.bwt!.mean);
+  // CSV: long form, fractions.
+  const rows = r.metricsCsv.trim().split('\n');
+  assert.is(rows[0], 'approach,view,metric,tasks_learned,mean,half95,low95,high95,seeds');
+  const inference = rows.filter((l) => l.startsWith('hat,task-agnostic,task_inference,')).map((l) => l.split(','));
+  assert.equal(inference.map((c) => c[3]), ['1', '2', '3']);
+  assertClose([Number(inference[2]![4])], [(0.7 + 2.2 / 3) / 2], 'csv inference', { rtol: 1e-9, atol: 1e-12 });
+  assert.ok(rows.some((l) => l.startsWith('hat,task-aware,fwt,3,')) && !rows.some((l) => l.startsWith('twins,task-aware,fwt,')), 'FWT only with references');
+  // One average-accuracy plot per approach but random: task-aware, task-agnostic and inference lines with bands.
+  assert.equal(Object.keys(r.svg.averageAccuracy), ['hat', 'twins', 'joint']);
+  const svg = r.svg.averageAccuracy.hat!;
+  checkXml(svg);
+  assert.is((svg.match(/<path class="line"/g) ?? []).length, 3);
+  assert.ok(svg.includes('data-name="task-aware"') && svg.includes('data-name="task-agnostic"') && svg.includes('data-name="task inferred right"'));
+  assert.ok((svg.match(/class="band"/g) ?? []).length >= 2, 'bands over two seeds');
+  assert.is((r.svg.averageAccuracy.joint!.match(/<path class="line"/g) ?? []).length, 1, 'runs without task-agnostic results: one line');
 });
 
 test.run();
