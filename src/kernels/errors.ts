@@ -35,16 +35,24 @@ export class KernelSpecialisationError extends KernelError {
 
 /** A kernel wrote past the end of an output (a guard word after it changed). */
 export class KernelOutOfBoundsError extends KernelError {
-  constructor(kernel: string, readonly output: string, readonly index: number, readonly value: number) {
-    super(kernel, `wrote past the end of output ${output}: guard element ${index} is ${value}`);
+  constructor(kernel: string, readonly output: string, readonly index: number, readonly value: number, detail?: string) {
+    super(kernel, detail ?? `wrote past the end of output ${output}: guard element ${index} is ${value}`);
     this.name = 'KernelOutOfBoundsError';
   }
 }
 
 /** A kernel left an output element unwritten (still the NaN it was filled with) or produced NaN. */
 export class KernelUnwrittenError extends KernelError {
-  constructor(kernel: string, readonly output: string, readonly index: number) {
-    super(kernel, `output ${output}[${index}] is NaN: left unwritten (outputs are pre-filled with NaN) or computed as NaN`);
+  constructor(kernel: string, readonly output: string, readonly index: number, detail?: string) {
+    super(kernel, detail ?? `output ${output}[${index}] is NaN: left unwritten (outputs are pre-filled with NaN) or computed as NaN`);
     this.name = 'KernelUnwrittenError';
+  }
+}
+
+/** A kernel's output differs from the reference (or the kernel it is checked against) beyond the tolerance. */
+export class KernelMismatchError extends KernelError {
+  constructor(kernel: string, readonly output: string, readonly index: number, readonly expected: number, readonly actual: number, detail?: string) {
+    super(kernel, detail ?? `output ${output}[${index}] is ${actual}, expected ${expected}`);
+    this.name = 'KernelMismatchError';
   }
 }

@@ -43,6 +43,11 @@ export function builtinKernel(name: string): KernelDeclaration {
 // ---------------------------------------------------------------------------------------------------
 // Overrides, per engine.
 
+/** The declaration a name runs on this engine: its override if one is installed, else the built-in. */
+export function kernelOn(engine: Engine, name: string): KernelDeclaration {
+  return overrides.get(engine)?.get(name)?.decl ?? builtinKernel(name);
+}
+
 /** A replacement: WGSL text alone (the built-in's bindings, params and reference kept), or declaration parts. */
 export type KernelOverride = string | WgslText | (Partial<KernelDeclaration> & { spec?: Specialisation });
 
@@ -55,6 +60,12 @@ function resolveOverride(name: string, override: KernelOverride): Installed {
   const parts = typeof override === 'string' ? { wgsl: { text: override, file: `${name}.override` } } : 'text' in override ? { wgsl: override as WgslText } : override;
   const { spec = null, ...rest } = parts as Partial<KernelDeclaration> & { spec?: Specialisation };
   const decl: KernelDeclaration = { ...base, ...rest, name };
+  // A space of its own makes the built-in's choices meaningless: its defaults are the choice.
+  if (rest.space) {
+    if (!rest.shippedDefault) delete decl.shippedDefault;
+    if (!rest.heuristic) decl.heuristic = () => defaultSpecialisation(decl);
+    if (!rest.valid) delete decl.valid;
+  }
   if (decl.wgsl) {
     const problems = checkWgslBindings(decl.wgsl.text, decl.bindings);
     if (problems.length) throw new KernelBindingError(name, problems);

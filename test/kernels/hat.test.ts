@@ -6,6 +6,7 @@ import { fill } from '../../src/kernels/elementwise.ts';
 import type { Engine } from '../../src/runtime/engine.ts';
 import { liveTensorCount, type Tensor } from '../../src/tensor.ts';
 import * as ref from '../reference/hat.ts';
+import { assertKernel } from '../../src/testing/check-kernel.ts';
 
 const f32 = (a: ArrayLike<number>) => Float32Array.from(a);
 const rand32 = (n: number, seed: number, lo = -1, hi = 1) => f32(randomArray(n, seed, lo, hi));
@@ -337,6 +338,16 @@ test('the same layers without HAT (gate off): forward and ReLU/dropout backward 
     }
   }
 });
+
+// The declared HAT kernels over their sweeps (1, 7, 63, 65, 257, tile multiples, a grid over 65,535
+// workgroups), three seeds each (dropout on every other seed), outputs NaN-filled and guarded.
+for (const name of ['gated-matmul', 'masked-weight-grad', 'gated-conv2d', 'embedding-grad', 'embedding-step']) {
+  test(`${name} agrees with float64 over its sweep (checkKernel)`, async () => {
+    const engine = await getEngine();
+    const result = await assertKernel(engine, name);
+    assert.ok(result.cases >= 10, `${name}: ${result.cases} cases`);
+  });
+}
 
 test('shape and argument errors name the op', async () => {
   const engine = await getEngine();

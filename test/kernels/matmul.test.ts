@@ -1,7 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getEngine, randomArray, upload, assertClose, skip } from '../helpers.ts';
-import { matmul, biasReluEpilogue, chooseVariant, variantTile, type MatmulForm, type MatmulVariant } from '../../src/kernels/matmul.ts';
+import { matmul, biasReluEpilogue, chooseVariant, type MatmulForm, type MatmulVariant } from '../../src/kernels/matmul.ts';
+import { kernelOn } from '../../src/kernels/registry.ts';
+import { assertKernel } from '../../src/testing/check-kernel.ts';
 import { matmulRef, operandShapes } from '../reference/matmul.ts';
 import { Engine } from '../../src/runtime/engine.ts';
 import { nodeShaderSource } from '../../src/runtime/node.ts';
@@ -21,30 +23,30 @@ async function check(engine: Engine, form: MatmulForm, M: number, N: number, K: 
   for (const t of [ta, tb, c]) t.dispose();
 }
 
-// Odd shapes take the scalar loader; they hang over every tile edge.
-const ODD = [[1, 1, 1], [7, 63, 65], [257, 65, 7], [65, 257, 63], [3, 5, 2], [33, 17, 129]];
-// Multiples of 4 take the vec4 loader, still not multiples of the tile.
-const VEC4 = [[4, 4, 4], [68, 132, 20], [64, 200, 76], [132, 68, 260]];
-
-test('all forms, odd shapes (scalar loads)', async () => {
+// The declarations' sweeps: 1, 7, 63, 65, 257, tile multiples and odd mixes in every form (odd shapes take
+// the scalar loader and hang over every tile edge; multiples of 4 the vec4 loader), and one shape whose
+// grid of 70,001 workgroups is folded into y; outputs NaN-filled and guarded (checkKernel).
+test('matmul and matmul-bias-relu agree with float64 over their sweeps (the variant shipped for this adapter)', async () => {
   const engine = await getEngine();
-  for (const form of FORMS) for (const [M, N, K] of ODD) await check(engine, form, M!, N!, K!);
+  await assertKernel(engine, 'matmul', { seeds: [1, 2] });
+  await assertKernel(engine, 'matmul-bias-relu', { seeds: [3] });
 });
 
-test('all forms, multiples of 4 (vec4 loads) and the same shapes forced scalar', async () => {
+test('the scalar loader where vec4 loads are possible, and the register-block core at a GPU-style and the CPU block', async () => {
   const engine = await getEngine();
-  for (const form of FORMS) for (const [M, N, K] of VEC4) {
-    await check(engine, form, M!, N!, K!);
-    await check(engine, form, M!, N!, K!, { scalar: true });
+  const vec4Shapes = [[4, 4, 4], [68, 132, 20], [64, 200, 76], [132, 68, 260]].flatMap(([m, n, k]) => FORMS.map((form) => ({ shape: { form, m: m!, n: n!, k: k! } })));
+  await assertKernel(engine, 'matmul', { shapes: vec4Shapes, spec: { loader: 'scalar' }, seeds: [5] });
+  const small = [[70, 90, 36], [37, 29, 11]].flatMap(([m, n, k]) => FORMS.map((form) => ({ shape: { form, m: m!, n: n!, k: k! } })));
+  for (const v of [{ core: 'matmul', tm: 4, tn: 4, wx: 16, wy: 16 }, { core: 'matmul', tm: 16, tn: 16, wx: 4, wy: 4 }]) {
+    await assertKernel(engine, 'matmul', { shapes: small, spec: v, seeds: [6] });
   }
 });
 
-test('the register-block core at a GPU-style small block and the CPU block agree', async () => {
+test('matmul() itself: every form on odd shapes and a pinned variant', async () => {
   const engine = await getEngine();
-  const variants: MatmulVariant[] = [{ core: 'matmul', tm: 4, tn: 4, wx: 16, wy: 16 }, { core: 'matmul', tm: 16, tn: 16, wx: 4, wy: 4 }];
-  for (const variant of variants) for (const form of FORMS) {
-    await check(engine, form, 70, 90, 36, { variant });
-    await check(engine, form, 37, 29, 11, { variant });
+  for (const form of FORMS) for (const [M, N, K] of [[7, 63, 65], [68, 132, 20]] as const) {
+    await check(engine, form, M, N, K);
+    await check(engine, form, M, N, K, { scalar: true, variant: { core: 'matmul', tm: 4, tn: 4, wx: 16, wy: 16 } });
   }
 });
 
@@ -62,10 +64,8 @@ test('the subgroup core (CPU adapters), both loaders, every form, and what choos
   try {
     assert.is(chooseVariant(engine, 'nt').core, 'matmul_sg');
     const variants: MatmulVariant[] = [{ core: 'matmul_sg', tm: 4, tn: 32, wx: 8, wy: 2 }, { core: 'matmul_sg', tm: 8, tn: 64, wx: 8, wy: 1 }];
-    for (const variant of variants) for (const form of FORMS) {
-      for (const [M, N, K] of VEC4) await check(engine, form, M!, N!, K!, { variant });
-      for (const [M, N, K] of ODD) await check(engine, form, M!, N!, K!, { variant });
-    }
+    for (const variant of variants) await assertKernel(engine, 'matmul', { spec: { ...variant }, seeds: [7], shapes: kernelOn(engine, 'matmul').shapes.filter((c) => !c.heavy) });
+    for (const form of FORMS) await check(engine, form, 68, 132, 20, { variant: variants[0] });
   } finally {
     engine.destroy();
   }
@@ -93,18 +93,6 @@ test('writes into a given out tensor and rejects mismatched shapes', async () =>
   assertClose(await c.float32(), matmulRef('nn', await ta.float32(), await tb.float32(), 3, 5, 4), 'nn into out');
   assert.throws(() => matmul(engine, 'nt', ta, tb), /inner dimensions/);
   for (const t of [ta, tb, out]) t.dispose();
-});
-
-test('a grid of more than 65,535 workgroups is folded into y', async () => {
-  const engine = await getEngine();
-  // 4×4 outputs per workgroup, one invocation each: M = 280,004 rows → 70,001 workgroups (grid 35,001 × 2).
-  const variant: MatmulVariant = { core: 'matmul', tm: 4, tn: 4, wx: 1, wy: 1 };
-  const [bm, bn] = variantTile(variant);
-  const M = 280004, N = 3, K = 5;
-  const workgroups = Math.ceil(M / bm) * Math.ceil(N / bn);
-  assert.is(workgroups, 70001);
-  assert.ok(engine.grid(workgroups)[1]! > 1);
-  for (const form of FORMS) await check(engine, form, M, N, K, { variant });
 });
 
 test.run();
