@@ -5,6 +5,7 @@ import type { Task } from '../data/task.ts';
 import type { Checkpoint as CheckpointOf } from '../io/checkpoint.ts';
 import type { CheckpointDir } from '../io/checkpoint-dir.ts';
 import { positionLabel, type TrainerState } from '../train/state.ts';
+import { validateTrainerState } from '../train/checkpoint-state.ts';
 
 type Checkpoint = CheckpointOf<TrainerState>;
 
@@ -18,7 +19,12 @@ export async function openCheckpoints(a: TrainArgs, tasks: Task[]): Promise<RunC
   const io = await import('../io/checkpoint-dir.ts');
   let resume: RunCheckpoints['resume'] = null;
   if (a.resume) {
-    resume = io.newestValidCheckpoint<TrainerState>(a.checkpointDir, (e) => process.stderr.write(`skipping ${e.message}\n`));
+    resume = io.newestValidCheckpoint<TrainerState>(
+      a.checkpointDir,
+      (e) => process.stderr.write(`skipping ${e.message}\n`),
+      // A checkpoint whose state does not fit this run is skipped like a damaged one, never half-used.
+      (state, source) => validateTrainerState(state, { tasks: tasks.length, epochs: a.config.epochs }, source),
+    );
     if (resume) {
       checkSameRun(a, tasks, resume.checkpoint, resume.path);
       process.stderr.write(`resuming from ${resume.path} (${positionLabel(resume.checkpoint.state)})\n`);

@@ -11,7 +11,8 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
   const { resolveCheckpoint } = await import('../io/checkpoint-dir.ts');
   const { toReferenceTensors } = await import('../io/reference-names.ts');
   const { encodeSafetensors } = await import('../io/safetensors.ts');
-  const { path, checkpoint } = resolveCheckpoint<TrainerState>(from, (e) => process.stderr.write(`skipping ${e.message}\n`));
+  const { validateTrainerState } = await import('../train/checkpoint-state.ts');
+  const { path, checkpoint } = resolveCheckpoint<TrainerState>(from, (e) => process.stderr.write(`skipping ${e.message}\n`), (state, source, meta) => validateTrainerState(state, { tasks: meta.taskNames.length, epochs: Number(meta.config.epochs) }, source));
   const tensors = toReferenceTensors(checkpoint.tensors);
   const meta = checkpoint.meta;
   const bytes = encodeSafetensors(tensors, {

@@ -1,7 +1,9 @@
 // `webgpu-hat train`: builds the task sequence, trains, shows progress on stderr, prints the accuracy
 // matrix and writes the results JSON.
-import { isHelpRequested, type HelpRequested } from '../config/index.ts';
+import { isHelpRequested, type HelpRequested, type TrainArgs } from '../config/index.ts';
 import { writeJsonAtomic } from '../io/atomic-file.ts';
+import { assertWritableOutput } from '../io/output-path.ts';
+import { lockOutputFile, lockRunFolder } from '../io/run-lock.ts';
 import { Trainer } from '../train/trainer.ts';
 import { NonFiniteLossError } from '../train/errors.ts';
 import { positionLabel, type TrainResult, type TrainerSnapshot } from '../train/state.ts';
@@ -15,6 +17,22 @@ import { accuracyTable, metricsSummary, resultsJson } from './results.ts';
 export async function run(args: string[]): Promise<HelpRequested | void> {
   const a = parseTrainArgs(args);
   if (isHelpRequested(a)) return a;
+  // Before anything is trained: the results file can be written, and no other run writes it or the
+  // checkpoint folder (the folder's lock comes before CheckpointDir, which tidies its temporary files).
+  assertWritableOutput(a.out);
+  const purpose = `train ${args.join(' ')}`;
+  const outLock = lockOutputFile(a.out, purpose);
+  let dirLock: { release(): void } | null = null;
+  try {
+    dirLock = a.checkpointDir ? lockRunFolder(a.checkpointDir, purpose) : null;
+    await train(a);
+  } finally {
+    dirLock?.release();
+    outLock.release();
+  }
+}
+
+async function train(a: TrainArgs): Promise<void> {
   const tasks = await loadBenchmark(a);
   const { dir, resume } = await openCheckpoints(a, tasks);
   let lastGood: string | null = resume?.path ?? null;
@@ -42,11 +60,18 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
       ...resultsJson(a.benchmark, c, tasks, result, engine),
       ...(resume ? { resumedFrom: { checkpoint: resume.path, position: positionLabel(resume.checkpoint.state) } } : {}),
     };
-    writeJsonAtomic(a.out, json);
+    let writeError: Error | null = null;
+    try {
+      writeJsonAtomic(a.out, json);
+    } catch (e) {
+      // The tables below still reach the user; the error follows them.
+      writeError = e as Error;
+    }
     process.stdout.write(`\nTest accuracy (%) on each task (columns) after training through each task (rows), told the task:\n${accuracyTable(tasks, result.accuracy)}\n`);
     process.stdout.write(`\nThe same without being told the task (${trainer.net.taskConditioned ? 'the task inferred from each task\'s forward' : 'the argmax over every head learned'}):\n${accuracyTable(tasks, result.accuracyTaskAgnostic)}\n`);
     process.stdout.write(`\n${metricsSummary(json.metrics)}\n`);
     if (process.env.WEBGPU_HAT_STATS) process.stderr.write(`engine: ${JSON.stringify(engine.stats())}\n`);
+    if (writeError) throw new Error(`the results could not be written to ${a.out}: ${writeError.message} (the tables above are the run's)`);
     process.stdout.write(`\ntrained ${result.trainedSamples} samples in ${result.trainSeconds.toFixed(1)} s (${Math.round(result.samplesPerSecond)} samples/s); results: ${a.out}\n`);
   } finally {
     trainer?.dispose();

@@ -36,8 +36,9 @@ export function parseFlag<T>(s: Setting<T>, text: string | boolean): T {
   const expected = (got: string) => new UsageError(`${label}: expected ${describeRange(s)}, got "${got}"`);
   switch (s.type) {
     case 'int': {
-      const n = toNumber(text);
-      if (!Number.isInteger(n) || !inRange(n, s.range)) throw expected(text);
+      // Written as an integer (no 0x1, 1e3 or 2.0) and exactly representable (a seed past 2^53 would round).
+      const n = /^\s*[+-]?\d+\s*$/.test(text) ? toNumber(text) : NaN;
+      if (!Number.isSafeInteger(n) || !inRange(n, s.range)) throw expected(text);
       return n as T;
     }
     case 'number': {
@@ -47,8 +48,8 @@ export function parseFlag<T>(s: Setting<T>, text: string | boolean): T {
     }
     case 'int-list':
       return (s.ranges ? parseIntRanges(s, text) : text.split(',').map((part) => {
-        const n = toNumber(part);
-        if (!Number.isInteger(n) || !inRange(n, s.range)) throw expected(part);
+        const n = /^\s*[+-]?\d+\s*$/.test(part) ? toNumber(part) : NaN;
+        if (!Number.isSafeInteger(n) || !inRange(n, s.range)) throw expected(part);
         return n;
       })) as T;
     case 'enum-list':

@@ -6,7 +6,7 @@ export { APPROACHES, type Approach } from './approaches.ts';
 
 export interface TrainConfig {
   approach: Approach;
-  net: 'mlp' | 'alexnet';
+  net: 'mlp' | 'alexnet' | 'resnet18';
   hidden: number[];
   epochs: number;
   batch: number;

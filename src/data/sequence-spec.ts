@@ -168,7 +168,8 @@ function parseTask(r: SpecReader, value: unknown, index: number): TaskSpec {
   if ('channels' in obj) task.channels = r.integer(obj.channels, `${key}.channels`, 1, 64);
   if ('validation' in obj) {
     const v = obj.validation;
-    if (typeof v !== 'number' || !(v >= 0 && v < 1)) r.fail(`${key}.validation`, `expected a fraction in [0, 1), got ${describe(v)}`);
+    // Strictly between 0 and 1: the validation loss drives the lr schedule, and training needs samples.
+    if (typeof v !== 'number' || !(v > 0 && v < 1)) r.fail(`${key}.validation`, `expected a fraction in (0, 1), got ${describe(v)}`);
     task.validation = v;
   }
   return task;
@@ -202,7 +203,7 @@ function checkLabels(source: string, key: string, ds: Dataset, classCount: numbe
 
 /** Builds the tasks of a validated spec; `seed` drives the validation splits. */
 export function buildSequenceTasks(spec: SequenceSpec, load: RawDataLoader, seed: number): Task[] {
-  return spec.tasks.map((t, index) => {
+  const tasks = spec.tasks.map((t, index) => {
     const key = `tasks[${index}]`;
     const fail = (k: string, message: string): never => {
       throw new DataFormatError(`${spec.source}: ${key}.${k}: ${message}`);
@@ -236,7 +237,7 @@ export function buildSequenceTasks(spec: SequenceSpec, load: RawDataLoader, seed
       }
     }
     const plane = train.height * train.width;
-    return makeTask({
+    const task = makeTask({
       name: t.name,
       train,
       test,
@@ -248,5 +249,29 @@ export function buildSequenceTasks(spec: SequenceSpec, load: RawDataLoader, seed
       validFraction: t.validation,
       rng: taskRng(seed, index, RNG_PURPOSE_VALID),
     });
+    checkSplits(spec.source, key, task);
+    return task;
   });
+  // One network reads every task: one input shape for the whole sequence.
+  const first = tasks[0]!;
+  tasks.forEach((task, i) => {
+    if (task.inputShape.join() !== first.inputShape.join()) {
+      throw new DataFormatError(`${spec.source}: tasks[${i}] (${task.name}) has ${task.inputShape.join('×')} inputs, tasks[0] (${first.name}) ${first.inputShape.join('×')}: one sequence needs one image size (use padTo or channels)`);
+    }
+  });
+  return tasks;
+}
+
+/**
+ * After the validation split every class still has training samples (else it cannot be learned), the
+ * validation set is not empty (its loss drives the lr schedule) and neither is the test set. The split
+ * is random like the reference's, so on small data a class may be missing from validation: allowed.
+ */
+function checkSplits(source: string, key: string, task: Task): void {
+  if (task.test.n === 0) throw new DataFormatError(`${source}: ${key}: the test set of ${task.name} is empty`);
+  if (task.valid.n === 0) throw new DataFormatError(`${source}: ${key}: the validation split of ${task.name} is empty (${task.train.n} training samples; raise validation)`);
+  const counts = new Int32Array(task.nClasses);
+  for (const l of task.train.labels) counts[l]++;
+  const missing = task.classes.filter((_, i) => counts[i] === 0);
+  if (missing.length) throw new DataFormatError(`${source}: ${key}: after the validation split, class${missing.length > 1 ? 'es' : ''} ${missing.join(', ')} of ${task.name} ha${missing.length > 1 ? 've' : 's'} no training samples left (lower validation)`);
 }

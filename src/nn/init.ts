@@ -3,6 +3,19 @@ import type { Engine } from '../runtime/engine.ts';
 import { tensor, type Tensor } from '../tensor.ts';
 import { parameter } from '../autograd.ts';
 import type { Rng } from '../data/rng.ts';
+import { ShapeError } from '../runtime/errors.ts';
+
+/**
+ * Refuses a parameter the device cannot hold in one storage binding, before any memory is allocated
+ * (a width of 10⁹ would otherwise fail as a typed-array RangeError, or worse, after minutes).
+ */
+export function assertParameterFits(engine: Engine, shape: readonly number[], label: string): void {
+  const bytes = shape.reduce((a, b) => a * b, 1) * 4;
+  if (!(bytes <= engine.maxBindingBytes)) {
+    const mib = (x: number) => `${(x / 2 ** 20).toFixed(x < 2 ** 20 ? 2 : 0)} MiB`;
+    throw new ShapeError(label, `[${shape.join(', ')}] needs ${mib(bytes)}, over this device's ${mib(engine.maxBindingBytes)} storage-binding limit: use smaller layers (e.g. --hidden)`);
+  }
+}
 
 /** Values drawn from U(−1/√fanIn, 1/√fanIn) for a tensor of `shape` (PathNet keeps them to re-initialise). */
 export function uniformFanInValues(shape: readonly number[], fanIn: number, rng: Rng): Float32Array {
@@ -14,11 +27,13 @@ export function uniformFanInValues(shape: readonly number[], fanIn: number, rng:
 
 /** U(−1/√fanIn, 1/√fanIn): PyTorch's default for Linear and Conv2d weights and biases. */
 export function uniformFanIn(engine: Engine, shape: number[], fanIn: number, rng: Rng, label: string): Tensor {
+  assertParameterFits(engine, shape, label);
   return parameter(tensor(engine, uniformFanInValues(shape, fanIn, rng), shape, 'f32', label));
 }
 
 /** N(0, 1): the reference's task embeddings and progressive networks' lateral scales (nn.Embedding). */
 export function normalParameter(engine: Engine, shape: number[], rng: Rng, label: string): Tensor {
+  assertParameterFits(engine, shape, label);
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < data.length; i++) data[i] = rng.normal();
   return parameter(tensor(engine, data, shape, 'f32', label));

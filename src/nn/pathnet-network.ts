@@ -6,7 +6,7 @@ import type { Engine } from '../runtime/engine.ts';
 import { tensor, type Tensor } from '../tensor.ts';
 import { parameter } from '../autograd.ts';
 import { Rng, deriveSeed } from '../data/rng.ts';
-import { uniformFanInValues } from './init.ts';
+import { assertParameterFits, uniformFanInValues } from './init.ts';
 import { plainLinear, plainConv2d } from '../ops/hat.ts';
 import { linear } from '../ops/linear.ts';
 import { maxpool2d } from '../ops/conv.ts';
@@ -124,6 +124,7 @@ export class PathNetNetwork implements ContinualNetwork {
     const widths = moduleWidths(config, modules);
     const [c, h, w] = config.inputShape;
     const init = (shape: number[], fanIn: number, label: string) => {
+      assertParameterFits(engine, shape, label);
       const data = uniformFanInValues(shape, fanIn, rng);
       return { p: parameter(tensor(engine, data, shape, 'f32', label)), data };
     };

