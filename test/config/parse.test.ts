@@ -74,7 +74,7 @@ test('bad values: the flag, the accepted range, the text given', () => {
     [['--approach', 'lwf', '--temperature', '0'], /^--temperature: expected a positive number, got "0"$/],
     [['--approach', 'ewc', '--lambda', '-2'], /^Option '--lambda' argument is ambiguous/],
     [['--approach', 'ewc', '--lambda=-2'], /^--lambda: expected a positive number, got "-2"$/],
-    [['--approach', 'hat', '--embedding-clamp', '3', '--approach', 'sgd'], /^--embedding-clamp: only hat has it \(the approach is sgd\)$/],
+    [['--approach', 'hat', '--embedding-clamp', '3', '--approach', 'sgd'], /^--embedding-clamp: only hat, adahat have it \(the approach is sgd\)$/],
     [['--checkpoint-dir', ''], /^--checkpoint-dir: expected a directory, got ""$/],
     [['--out', ''], /^--out: expected a file name, got ""$/],
     [['--benchmark', 'cifar'], /^--benchmark: unknown benchmark "cifar" \(split-mnist \| mnist2 \| pmnist \| split-fashion \| mnist-fashion \| FILE\.json\)$/],

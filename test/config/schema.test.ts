@@ -28,7 +28,8 @@ function throwsUsage(fn: () => unknown, text: RegExp): void {
 test('DEFAULT_CONFIG: every setting with the reference value', () => {
   assert.equal(DEFAULT_CONFIG, {
     approach: 'hat', net: 'mlp', hidden: [2000, 2000], epochs: 200, batch: 64, lr: 0.05, lrMin: 1e-4, lrFactor: 3,
-    patience: 5, smax: 400, c: 0.75, clipNorm: 10000, embeddingClamp: 6, seed: 0, fused: true, dropout: true, logEvery: 10,
+    patience: 5, smax: 400, c: 0.75, clipNorm: 10000, embeddingClamp: 6, sSchedule: 'linear', embeddingInit: 'normal', maskThreshold: 0.5,
+    seed: 0, fused: true, dropout: true, logEvery: 10,
   });
   assert.equal(Object.keys(CONFIG_SETTINGS).sort(), Object.keys(DEFAULT_CONFIG).sort());
   assert.is.not(DEFAULT_CONFIG.hidden, CONFIG_SETTINGS.hidden.default, 'DEFAULT_CONFIG shares no array with the schema');
@@ -38,7 +39,7 @@ test('DEFAULT_CONFIG: every setting with the reference value', () => {
 test('per-approach values: APPROACH_DEFAULTS and REFERENCE_CLIP as the reference sets them', () => {
   assert.equal(APPROACH_DEFAULTS, {
     ewc: { lambda: 5000 }, 'imm-mean': { lambda: 1e-4 }, 'imm-mode': { lambda: 0.01 }, lwf: { lambda: 2, T: 1, eps: 1e-5 }, lfl: { lambda: 0.05 },
-    pathnet: { modules: 16, active: 3, generations: 20, paths: 2 },
+    pathnet: { modules: 16, active: 3, generations: 20, paths: 2 }, adahat: { adjustmentIntensity: 1e-6, epsilon: 0.1 },
   });
   assert.equal(REFERENCE_CLIP, { ewc: 100, 'imm-mean': 10000, 'imm-mode': 1000, lwf: 100, lfl: 200, pathnet: 1000, progressive: 10000 });
   for (const a of APPROACHES) assert.is(resolveTrainConfig({ approach: a }).clipNorm, (REFERENCE_CLIP as Partial<Record<Approach, number>>)[a] ?? 10000, a);
@@ -57,8 +58,8 @@ test('applicability: lambda the penalty baselines, temperature lwf, the search p
   assert.equal(APPROACH_SETTINGS.lambda.appliesTo, ['ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl']);
   assert.equal(APPROACH_SETTINGS.temperature.appliesTo, ['lwf']);
   for (const k of ['modules', 'active', 'generations', 'paths'] as const) assert.equal(APPROACH_SETTINGS[k].appliesTo, ['pathnet'], k);
-  assert.equal(CONFIG_SETTINGS.smax.appliesTo, ['hat']);
-  assert.equal(CONFIG_SETTINGS.c.appliesTo, ['hat']);
+  for (const k of ['smax', 'c', 'embeddingClamp', 'sSchedule', 'embeddingInit', 'maskThreshold'] as const) assert.equal(CONFIG_SETTINGS[k].appliesTo, ['hat', 'adahat'], k);
+  for (const k of ['adjustmentIntensity', 'epsilon'] as const) assert.equal(APPROACH_SETTINGS[k].appliesTo, ['adahat'], k);
   assert.is(CONFIG_SETTINGS.clipNorm.appliesTo, undefined);
   assert.equal(resolveApproachOptions('ewc'), { lambda: 5000 });
   assert.equal(resolveApproachOptions('lwf', { temperature: 2 }), { lambda: 2, temperature: 2 });
@@ -86,7 +87,7 @@ test('resolveTrainConfig: fills defaults, keeps what is given, names the key and
     [{ seed: -1 }, /^seed: expected an integer ≥ 0, got -1$/],
     [{ hidden: [] }, /^hidden: expected a non-empty list, each an integer ≥ 1, got \[\]$/],
     [{ hidden: [400, 0] }, /^hidden: expected a non-empty list, each an integer ≥ 1, got \[400,0\]$/],
-    [{ approach: 'ewk' as Approach }, /^approach: unknown approach "ewk" \(hat \| sgd \| sgd-frozen/],
+    [{ approach: 'ewk' as Approach }, /^approach: unknown approach "ewk" \(hat \| adahat \| sgd \| sgd-frozen/],
     [{ net: 'resnet' as 'mlp' }, /^net: unknown network "resnet" \(mlp \| alexnet\)$/],
     [{ fused: 'yes' as never }, /^fused: expected true or false, got "yes"$/],
     [{ clip: 5 } as never, /^clip: unknown TrainConfig key \(known: approach, net, hidden/],
