@@ -2,7 +2,7 @@
 //
 // tfjs looks for navigator.gpu; we hand it Dawn's. It builds its own device on the same adapter. Waiting
 // uses the same sleep-then-wait as our rows, so neither side pays dawn.node's busy-poll differently.
-import { create, globals } from 'webgpu';
+import { createGpu } from '../../src/runtime/node.ts';
 import { waitIdle } from '../harness.ts';
 import type { CaseVariant } from '../case.ts';
 import { wallSampler } from '../lab/sampler.ts';
@@ -17,8 +17,7 @@ let loaded: Promise<{ tf: Tf; device: GPUDevice }> | null = null;
 /** Loads tfjs with its WebGPU backend, or explains why it cannot. */
 export function loadTfjs(): Promise<{ tf: Tf; device: GPUDevice }> {
   loaded ??= (async () => {
-    Object.assign(globalThis, globals);
-    const gpu = create([]);
+    const gpu = createGpu();
     (globalThis as { __tfjsGpu?: unknown }).__tfjsGpu = gpu; // keep alive
     Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: 'node', hardwareConcurrency: 2 }, configurable: true, writable: true });
     let tf: Tf;

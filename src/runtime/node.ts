@@ -26,12 +26,19 @@ export const nodeShaderSource: ShaderSource = (name) => {
   return code;
 };
 
+/**
+ * A Dawn GPU instance (navigator.gpu's equivalent), for the engine and for a peer library benchmarked
+ * beside it. Dawn rounds timestamps to 65,536 ns by default (a guard against timing attacks in browsers);
+ * kernel timing (bench/lab) needs them at the driver's resolution.
+ */
+export function createGpu(): GPU {
+  return create(['disable-dawn-features=timestamp_quantization']);
+}
+
 /** `shaderSource` replaces where kernels come from (default: shaders/ on disk), e.g. for a test kernel. */
 export async function createEngine(options: EngineOptions & { powerPreference?: GPUPowerPreference; shaderSource?: ShaderSource } = {}): Promise<Engine> {
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
-  // Dawn rounds timestamps to 65,536 ns by default (a guard against timing attacks in browsers); kernel
-  // timing (bench/lab) needs them at the driver's resolution.
-  const gpu = create(['disable-dawn-features=timestamp_quantization']);
+  const gpu = createGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
   if (!adapter) {
     throw new Error('WebGPU found no adapter. On a machine without a GPU, install the Vulkan loader and Mesa >= 24 lavapipe: run `npm run setup` (as root on Debian it installs them), or see README "Requirements".');

@@ -6,8 +6,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adapterHash, memoryTuneStorage, TuneCache, TUNE_CACHE_VERSION, type AdapterIdentity, type TuneEntry } from '../../src/tune/index.ts';
-import { defaultTuneDir, fileTuneStorage, tuneFilePath } from '../../src/tune/file-storage.ts';
+import { adapterHash, memoryTuneStorage, TuneCache, TUNE_CACHE_VERSION, type AdapterIdentity, type TuneEntry } from '../../bench/tune/index.ts';
+import { defaultTuneDir, fileTuneStorage, tuneFilePath } from '../../bench/tune/file-storage.ts';
 
 const LAVAPIPE: AdapterIdentity = { vendor: 'mesa', architecture: '', description: 'llvmpipe (LLVM 15.0.6, 256 bits)', device: 'llvmpipe' };
 const OTHER: AdapterIdentity = { vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H200', device: '' };

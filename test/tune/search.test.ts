@@ -4,8 +4,8 @@
 // tunedChoice. Nothing here asserts that anything is fast.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { canonicalJson } from '../../src/tune/hash.ts';
-import { installTuneCache, memoryTuneStorage, openTuneCache, overDeviceLimits, searchCandidates, TuneCache, tunedChoice, tuneKernel, workgroupShape, type AdapterIdentity } from '../../src/tune/index.ts';
+import { canonicalJson } from '../../bench/tune/hash.ts';
+import { installTuneCache, memoryTuneStorage, openTuneCache, overDeviceLimits, searchCandidates, TuneCache, tunedChoice, tuneKernel, workgroupShape, type AdapterIdentity } from '../../bench/tune/index.ts';
 import { builtinKernel, chooseKernel, setTunedChoiceProvider } from '../../src/kernels/registry.ts';
 import type { Specialisation } from '../../src/kernels/declaration.ts';
 import type { Engine } from '../../src/runtime/engine.ts';

@@ -1,12 +1,12 @@
 // tuneKernel: for a declared kernel and a shape, search its specialisation space on this engine's device
 // (search.ts), store the fastest correct choice in the adapter's tune cache, and return the entry. The
 // choice is filed under the kernel's shape class, so every shape of that class uses it.
-import type { Engine } from '../runtime/engine.ts';
-import type { ShaderSource } from '../runtime/shaders.ts';
-import type { KernelDeclaration, Specialisation } from '../kernels/declaration.ts';
-import { benchKernel } from '../../bench/lab/bench-kernel.ts';
-import { resolveClock } from '../../bench/lab/sampler.ts';
-import type { ClockChoice } from '../../bench/lab/work.ts';
+import type { Engine } from '../../src/runtime/engine.ts';
+import type { ShaderSource } from '../../src/runtime/shaders.ts';
+import type { KernelDeclaration, Specialisation } from '../../src/kernels/declaration.ts';
+import { benchKernel } from '../lab/bench-kernel.ts';
+import { resolveClock } from '../lab/sampler.ts';
+import type { ClockChoice } from '../lab/work.ts';
 import type { TuneCache } from './cache.ts';
 import type { TuneEntry } from './format.ts';
 import { canonicalJson } from './hash.ts';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic-file.ts';
+import { writeFileAtomic } from '../../src/io/atomic-file.ts';
 import type { TuneStorage } from './storage.ts';
 
 export function defaultTuneDir(env: Record<string, string | undefined> = process.env, home: string = homedir()): string {

@@ -1,9 +1,9 @@
 // tunedChoice: the lookup the kernel registry calls (src/kernels/registry.ts). Kernels sit on a floor
 // below the tuner and never import it; the tuner installs its lookup into the registry's hook instead
 // (installTuneCache), e.g. when the CLI starts.
-import type { Engine } from '../runtime/engine.ts';
-import type { Specialisation } from '../kernels/declaration.ts';
-import { setTunedChoiceProvider } from '../kernels/registry.ts';
+import type { Engine } from '../../src/runtime/engine.ts';
+import type { Specialisation } from '../../src/kernels/declaration.ts';
+import { setTunedChoiceProvider } from '../../src/kernels/registry.ts';
 import type { TuneCache } from './cache.ts';
 
 const caches = new WeakMap<Engine, TuneCache>();

@@ -1,9 +1,9 @@
 // A declared kernel on one random problem, on the GPU: buffers filled from the declaration's generator,
 // one call of any candidate, its outputs read back and compared with another candidate's, and the
 // candidate as lab work for timing.
-import type { Engine } from '../runtime/engine.ts';
-import { workloadOf, type KernelDeclaration, type KernelWorkload, type Problem, type Specialisation } from '../kernels/declaration.ts';
-import type { KernelWork } from '../../bench/lab/work.ts';
+import type { Engine } from '../../src/runtime/engine.ts';
+import { workloadOf, type KernelDeclaration, type KernelWorkload, type Problem, type Specialisation } from '../../src/kernels/declaration.ts';
+import type { KernelWork } from '../lab/work.ts';
 
 export type Outputs = Record<string, Float32Array | Int32Array | Uint32Array>;
 

@@ -1,6 +1,6 @@
 // Opening an engine's tune cache with the staleness check of built-in kernels wired in.
-import type { Engine } from '../runtime/engine.ts';
-import type { ShaderSource } from '../runtime/shaders.ts';
+import type { Engine } from '../../src/runtime/engine.ts';
+import type { ShaderSource } from '../../src/runtime/shaders.ts';
 import { adapterIdentity } from './adapter.ts';
 import { TuneCache } from './cache.ts';
 import { currentBuiltinEntry } from './source-hash.ts';

@@ -2,7 +2,7 @@
 // entry keeps the hash of the kernel source and candidate set it was measured with, so a changed kernel
 // makes it stale rather than wrong.
 import { sameAdapter, type AdapterIdentity } from './adapter.ts';
-import type { Specialisation } from '../kernels/declaration.ts';
+import type { Specialisation } from '../../src/kernels/declaration.ts';
 
 /** Bumped when the document's shape changes; a document of another version is ignored and rebuilt. */
 export const TUNE_CACHE_VERSION = 1;

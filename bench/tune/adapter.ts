@@ -1,7 +1,7 @@
 // Which adapter a tuned choice belongs to: vendor, architecture, driver description and device. A
 // choice measured on one GPU (or one driver version: lavapipe's description carries Mesa's and LLVM's)
 // says nothing about another, so each adapter has its own cache.
-import type { AdapterSummary } from '../runtime/engine.ts';
+import type { AdapterSummary } from '../../src/runtime/engine.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
 
 export interface AdapterIdentity {

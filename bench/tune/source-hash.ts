@@ -1,10 +1,10 @@
 // The hash a tuned choice is filed with: SHA-256 of the kernel's name, its candidate set and each
 // candidate's WGSL as compiled (the composed source, override constants, entry point). A change to the
 // kernel's WGSL, its snippets, or the candidates it may choose from changes the hash.
-import { shaderOf, type KernelDeclaration, type Specialisation } from '../kernels/declaration.ts';
-import { workloadOf } from '../kernels/declaration.ts';
-import { builtinKernel } from '../kernels/registry.ts';
-import { composeShader, type ShaderSource } from '../runtime/shaders.ts';
+import { shaderOf, type KernelDeclaration, type Specialisation } from '../../src/kernels/declaration.ts';
+import { workloadOf } from '../../src/kernels/declaration.ts';
+import { builtinKernel } from '../../src/kernels/registry.ts';
+import { composeShader, type ShaderSource } from '../../src/runtime/shaders.ts';
 import type { TuneEntry } from './format.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
 

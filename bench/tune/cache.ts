@@ -4,7 +4,7 @@
 // A document that cannot be used (corrupt, another format version, another adapter) is ignored with a
 // warning and rebuilt from nothing at the next write; an entry whose kernel source or candidate set
 // changed since it was measured (`isCurrent` says so) is dropped with a warning, to be tuned again.
-import type { Specialisation } from '../kernels/declaration.ts';
+import type { Specialisation } from '../../src/kernels/declaration.ts';
 import { adapterHash, type AdapterIdentity } from './adapter.ts';
 import { emptyDocument, entryKey, parseTuneDocument, type TuneDocument, type TuneEntry } from './format.ts';
 import type { TuneStorage } from './storage.ts';
