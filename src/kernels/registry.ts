@@ -164,10 +164,11 @@ export function kernelRuns(engine: Engine): KernelRunRecord[] {
 }
 
 /** Chooses (see chooseKernel), checks the specialisation against the space and records one dispatch. */
-export function runKernel<Shape>(engine: Engine, name: string, call: Omit<KernelCall<Shape>, 'spec'> & { pin?: Partial<Specialisation> }): KernelChoice<Shape> {
+export function runKernel<Shape>(engine: Engine, name: string, call: Omit<KernelCall<Shape>, 'spec' | 'label'> & { pin?: Partial<Specialisation>; label?: string | ((spec: Specialisation) => string) }): KernelChoice<Shape> {
   const choice = chooseKernel(engine, name, call.shape, call.pin);
   if (choice.source !== 'default' && choice.source !== 'heuristic') checkSpecialisation(choice.decl, choice.spec, call.shape, engine);
-  recordKernel(engine, choice.decl, { ...call, spec: choice.spec });
+  const label = typeof call.label === 'function' ? call.label(choice.spec) : call.label;
+  recordKernel(engine, choice.decl, { ...call, label, spec: choice.spec });
   let runs = lastRuns.get(engine);
   if (!runs) lastRuns.set(engine, (runs = new Map()));
   runs.set(name, { name, spec: choice.spec, source: choice.source, wgsl: choice.wgsl, shape: choice.decl.describeShape(call.shape) });

@@ -2,10 +2,12 @@
 import type { KernelDeclaration } from '../declaration.ts';
 import { conv2dBiasReluKernel, conv2dKernel, gatedConv2dKernel } from './conv2d.ts';
 import { embeddingGradKernel, embeddingStepKernel } from './embedding.ts';
+import { gateBackwardKernel, maskUpdateKernel } from './gate-backward.ts';
 import { gatedMatmulKernel } from './gated-matmul.ts';
 import { maskedWeightGradKernel } from './masked-weight-grad.ts';
 import { matmulBiasReluKernel, matmulKernel } from './matmul.ts';
 
+export { gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
 
 export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
@@ -14,6 +16,8 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   gatedConv2dKernel,
   embeddingGradKernel,
   embeddingStepKernel,
+  gateBackwardKernel,
+  maskUpdateKernel,
   matmulKernel,
   matmulBiasReluKernel,
   conv2dKernel,

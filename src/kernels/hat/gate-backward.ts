@@ -4,7 +4,7 @@ import { ShapeError } from '../../runtime/errors.ts';
 import { empty, type Tensor, tidy } from '../../tensor.ts';
 import { binary, unary } from '../elementwise.ts';
 import { reduce } from '../reduce.ts';
-import { linearGrid, packParams } from '../dispatch.ts';
+import { runKernel } from '../registry.ts';
 import { assertUnits, checkDropout, gateUnfused, oneMinus } from './common.ts';
 import type { Gate } from './types.ts';
 
@@ -45,14 +45,13 @@ function gateBackwardKernel(op: string, g: Tensor, h: Tensor, gate: Gate, p: num
   const dz = empty(engine, g.shape, 'f32', 'hat dz');
   const dEmbedding = empty(engine, [units], 'f32', 'hat dE');
   const dBias = empty(engine, [units], 'f32', 'hat db');
-  const variant = opts.variant ?? (outer * inner <= 256 || (inner === 1 && units >= 128) ? 'per_unit' : 'per_group');
-  const params = packParams([outer, units, inner, maskPost ? 1 : 0], [gate.s, 1 / (1 - p)]);
-  engine.dispatch({
-    label: `${gated ? 'hat gate' : 'relu/dropout'} backward [${outer}x${units}x${inner}] ${variant}`,
-    shader: { name: 'hat_gate_backward', append: ['hat_common'], entryPoint: variant, constants: { GATED: gated } },
-    params,
-    buffers: [g.buffer, h.buffer, gate.embedding.buffer, (maskPost ?? gate.embedding).buffer, dz.buffer, dEmbedding.buffer, dBias.buffer],
-    workgroups: variant === 'per_unit' ? linearGrid(engine, units, 64) : engine.grid(units),
+  const shape = { outer, units, inner, hasPost: maskPost !== null, gated };
+  runKernel(engine, 'gate-backward', {
+    shape,
+    buffers: { g: g.buffer, h: h.buffer, embedding: gate.embedding.buffer, post: (maskPost ?? gate.embedding).buffer, dz: dz.buffer, dEmbedding: dEmbedding.buffer, dBias: dBias.buffer },
+    scalars: { s: gate.s, p },
+    pin: opts.variant ? { variant: opts.variant } : {},
+    label: (spec) => `${gated ? 'hat gate' : 'relu/dropout'} backward [${outer}x${units}x${inner}] ${String(spec.variant)}`,
   });
   return { dz, dEmbedding, dBias };
 }
