@@ -135,18 +135,11 @@ export function conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: readonly numb
   check(w, 'conv2d backward input', w.shape);
   const engine = dy.engine;
   const Q = g.n * g.h * g.w;
-  const t = tileFor(BWD_INPUT_TILE, opts.tile, (r, c) => Math.ceil(g.c / r) * Math.ceil(Q / c), g.c);
-  const tilesQ = Math.ceil(Q / t.cols);
-  const invocations = tilesQ * Math.ceil(g.c / t.rows);
   const dx = opts.out ?? empty(engine, [g.n, g.c, g.h, g.w], 'f32', 'conv2d dX');
   if (opts.out) check(dx, 'conv2d dX out', [g.n, g.c, g.h, g.w]);
-  engine.dispatch({
-    label: `conv2d dX ${shapeLabel(g)}`,
-    shader: { name: 'conv2d_bwd_input', defines: { TC: t.rows, TQ: t.cols, WG: t.wg }, constants: overrides(g) },
-    params: convParams(g, tilesQ, []),
-    buffers: [dy.buffer, w.buffer, dx.buffer],
-    workgroups: engine.grid(Math.ceil(invocations / t.wg)),
-  });
+  // A partial tile is completed as before (the workgroup size follows the final block).
+  const pin = opts.tile ? (({ rows, cols, wg }) => ({ rows, cols, wg }))(tileFor(BWD_INPUT_TILE, opts.tile, (r, c) => Math.ceil(g.c / r) * Math.ceil(Q / c), g.c)) : undefined;
+  runKernel(engine, 'conv2d-backward-input', { shape: g, buffers: { dy: dy.buffer, w: w.buffer, dx: dx.buffer }, pin, label: `conv2d dX ${shapeLabel(g)}` });
   return dx;
 }
 

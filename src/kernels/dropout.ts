@@ -1,7 +1,7 @@
 // Inverted dropout with a counter-based RNG (shaders/dropout_hash.wgsl): no state buffer and no stored
 // mask; the backward regenerates the mask from the seed.
 import { empty, Tensor } from '../tensor.ts';
-import { linearGrid } from './dispatch.ts';
+import { runKernel } from './registry.ts';
 import { pcgHash } from './dropout-hash.ts';
 
 export { dropoutHash, dropoutKeep, pcgHash } from './dropout-hash.ts';
@@ -25,12 +25,6 @@ export function dropout(x: Tensor, p: number, seed: number, offset = 0, out?: Te
   x.assertAlive('dropout');
   if (!(p >= 0 && p < 1)) throw new RangeError(`dropout: p must be in [0, 1), got ${p}`);
   const y = out ?? empty(x.engine, x.shape, 'f32', 'dropout');
-  const params = new ArrayBuffer(32);
-  const u = new Uint32Array(params);
-  u[0] = x.size;
-  u[1] = seed >>> 0;
-  new Float32Array(params, 8, 2).set([p, 1 / (1 - p)]);
-  u[4] = offset >>> 0;
-  x.engine.dispatch({ label: `dropout p=${p} [${x.shape.join('x')}]`, shader: { name: 'dropout', append: [DROPOUT_HASH_SHADER] }, params, buffers: [x.buffer, y.buffer], workgroups: linearGrid(x.engine, x.size, 256) });
+  runKernel(x.engine, 'dropout', { label: `dropout p=${p} [${x.shape.join('x')}]`, shape: { count: x.size }, buffers: { x: x.buffer, out: y.buffer }, scalars: { seed, p, offset } });
   return y;
 }

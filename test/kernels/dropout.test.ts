@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { getEngine, randomArray, upload } from '../helpers.ts';
 import { fill } from '../../src/kernels/elementwise.ts';
 import { dropout, dropoutKeep, dropoutSeed } from '../../src/kernels/dropout.ts';
+import { assertKernel } from '../../src/testing/check-kernel.ts';
 
 test('mask matches the CPU mirror of the WGSL hash bit for bit; kept values scaled by 1/(1-p)', async () => {
   const engine = await getEngine();
@@ -63,6 +64,11 @@ test('p out of range is refused', async () => {
   assert.throws(() => dropout(t, 1, 0), /p must be in \[0, 1\)/);
   assert.throws(() => dropout(t, -0.1, 0), /p must be/);
   t.dispose();
+});
+
+// The declared kernel over its sweep (1, 7, 63, 65, 257, … and a grid of 70,000 workgroups), p 0.1–0.9 and offsets.
+test('dropout agrees with its float64 mirror over its sweep (checkKernel)', async () => {
+  await assertKernel(await getEngine(), 'dropout');
 });
 
 test.run();

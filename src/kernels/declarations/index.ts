@@ -1,13 +1,15 @@
 // Every built-in kernel declaration, in the order listKernels shows them.
 import type { KernelDeclaration } from '../declaration.ts';
 import { conv2dBiasReluKernel, conv2dKernel, gatedConv2dKernel } from './conv2d.ts';
+import { conv2dBackwardInputKernel } from './conv2d-backward-input.ts';
+import { dropoutKernel } from './dropout.ts';
 import { embeddingGradKernel, embeddingStepKernel } from './embedding.ts';
 import { gateBackwardKernel, maskUpdateKernel } from './gate-backward.ts';
 import { gatedMatmulKernel } from './gated-matmul.ts';
 import { maskedWeightGradKernel } from './masked-weight-grad.ts';
 import { matmulBiasReluKernel, matmulKernel } from './matmul.ts';
 
-export { gateBackwardKernel, maskUpdateKernel };
+export { conv2dBackwardInputKernel, dropoutKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
 
 export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
@@ -22,4 +24,6 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   matmulBiasReluKernel,
   conv2dKernel,
   conv2dBiasReluKernel,
+  conv2dBackwardInputKernel,
+  dropoutKernel,
 ];
