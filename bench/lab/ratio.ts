@@ -2,7 +2,8 @@
 //
 // Each sample of variant x is compared with the samples of y run just before and just after it (y's
 // time interpolated to x's place in the run): a load that drifts during the run moves both sides alike,
-// and y runs as often before x as after it, so neither profits from running second. The interval is a t-interval on the log ratios,
+// and y runs as often before x as after it, so neither profits from running second. At the two ends of
+// the run, where y ran on one side of x only, that sample stands in (a pair per round, even in a short run). The interval is a t-interval on the log ratios,
 // mapped back by exp (ratios multiply; their logs add). Neighbouring log ratios share one y sample, so
 // they are correlated (by up to ½); the variance of their mean is widened by 1 + 2ρ₁, ρ₁ their lag-1
 // autocorrelation, so the interval does not claim more precision than the run has.
@@ -26,9 +27,9 @@ export interface RatioInterval {
 }
 
 /**
- * log(x / y) for each sample of x that has a sample of y both before and after it in the run, y's time
- * at x's slot interpolated (in log, by slot position) between those two: with two variants their
- * geometric mean; with more, the nearer one weighs more.
+ * log(x / y) for each sample of x: y's time at x's slot interpolated (in log, by slot position) between
+ * the y samples just before and just after it (with two variants their geometric mean; with more, the
+ * nearer weighs more). At the ends of the run, where y ran on one side only, that one sample stands in.
  */
 export function bracketedLogRatios(run: readonly RunSample[], x: number, y: number): number[] {
   const out: number[] = [];
@@ -36,12 +37,18 @@ export function bracketedLogRatios(run: readonly RunSample[], x: number, y: numb
   for (let i = 0; i < run.length; i++) {
     const s = run[i]!;
     if (s.variant === y) before = i;
-    if (s.variant !== x || before < 0) continue;
+    if (s.variant !== x) continue;
     let after = i + 1;
     while (after < run.length && run[after]!.variant !== y) after++;
-    if (after >= run.length) break;
-    const w = (i - before) / (after - before);
-    const logY = (1 - w) * Math.log(run[before]!.ms) + w * Math.log(run[after]!.ms);
+    const hasAfter = after < run.length;
+    if (before < 0 && !hasAfter) continue;
+    let logY: number;
+    if (before < 0) logY = Math.log(run[after]!.ms);
+    else if (!hasAfter) logY = Math.log(run[before]!.ms);
+    else {
+      const w = (i - before) / (after - before);
+      logY = (1 - w) * Math.log(run[before]!.ms) + w * Math.log(run[after]!.ms);
+    }
     out.push(Math.log(s.ms) - logY);
   }
   return out;
