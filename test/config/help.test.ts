@@ -29,7 +29,7 @@ test('train --help: every flag, every approach and benchmark, defaults and range
   const line = (flag: string) => usage.slice(usage.indexOf(`\n  --${flag} `) + 3).split(/\n  --/)[0]!.replace(/\s+/g, ' ');
   assert.match(line('epochs'), /integer ≥ 1; default 10; --paper 20/);
   assert.match(line('hidden'), /default 400,400; --paper 2000,2000/);
-  assert.match(line('c'), /^--c X hat, adahat: .*\(≥ 0; default 0\.75\)/);
+  assert.match(line('c'), /^--c X hat, adahat: .*\(> 0; default 0\.75\)/);
   assert.match(line('clip'), /default 10000; ewc 100, imm-mode 1000, lwf 100, lfl 200, pathnet 1000/);
   assert.match(line('lambda'), /^--lambda X ewc, imm-mean, imm-mode, lwf, lfl: .*default ewc 5000, imm-mean 0\.0001, imm-mode 0\.01, lwf 2, lfl 0\.05/);
   assert.match(line('generations'), /^--generations N pathnet: .*default 20/);

@@ -67,7 +67,7 @@ test('bad values: the flag, the accepted range, the text given', () => {
     [['--epochs', '1.5'], /^--epochs: expected an integer ≥ 1, got "1\.5"$/],
     [['--lr', '0'], /^--lr: expected a positive number, got "0"$/],
     [['--lr', 'Infinity'], /^--lr: expected a positive number, got "Infinity"$/],
-    [['--c=-1'], /^--c: expected a number ≥ 0, got "-1"$/],
+    [['--c=-1'], /^--c: expected a positive number, got "-1"$/],
     [['--smax', ''], /^--smax: expected a positive number, got ""$/],
     [['--hidden', '400,'], /^--hidden: expected an integer ≥ 1, got ""$/],
     [['--tasks', '0'], /^--tasks: expected an integer ≥ 1, got "0"$/],
