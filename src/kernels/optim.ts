@@ -3,7 +3,7 @@ import { ShapeError } from '../runtime/errors.ts';
 import type { Engine } from '../runtime/engine.ts';
 import { empty, Tensor } from '../tensor.ts';
 import { REDUCE_SPECS, dispatchStage, planStage, reduceView, stageOutputs, type ReduceView } from './reduce.ts';
-import { linearGrid } from './dispatch.ts';
+import { runKernel } from './registry.ts';
 
 /**
  * sqrt(Σ over tensors Σ g²) into a [1] tensor (`out` when given), without reading anything back: one
@@ -43,15 +43,10 @@ export function sgdStep(w: Tensor, g: Tensor, lr: number, clip?: { norm: Tensor;
   w.assertAlive('sgd');
   g.assertAlive('sgd');
   if (w.size !== g.size) throw new ShapeError('sgd', `parameter [${w.shape.join(', ')}] and gradient [${g.shape.join(', ')}] differ`);
-  const vec4 = w.size % 4 === 0;
-  const count = vec4 ? w.size / 4 : w.size;
-  const params = new ArrayBuffer(16);
-  const u = new Uint32Array(params);
-  u[0] = count;
-  new Float32Array(params, 4, 2).set([lr, clip?.maxNorm ?? 0]);
-  u[3] = clip ? 1 : 0;
-  w.engine.dispatch({
-    label: `sgd [${w.shape.join('x')}]`, shader: { name: 'sgd', defines: { T: vec4 ? 'vec4<f32>' : 'f32' } }, params,
-    buffers: [g.buffer, w.buffer, (clip?.norm ?? g).buffer], workgroups: linearGrid(w.engine, count, 256),
+  runKernel(w.engine, 'sgd', {
+    label: `sgd [${w.shape.join('x')}]`,
+    shape: { count: w.size, clip: clip !== undefined },
+    buffers: { g: g.buffer, w: w.buffer, norm: (clip?.norm ?? g).buffer },
+    scalars: { lr, maxNorm: clip?.maxNorm ?? 0 },
   });
 }

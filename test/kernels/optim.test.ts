@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { getEngine, randomArray, upload, assertClose } from '../helpers.ts';
 import { gradNorm, sgdStep } from '../../src/kernels/optim.ts';
 import { fill } from '../../src/kernels/elementwise.ts';
+import { assertKernel } from '../../src/testing/check-kernel.ts';
 
 test('global gradient norm over many tensors of odd sizes matches float64', async () => {
   const engine = await getEngine();
@@ -58,6 +59,12 @@ test('fused clip + step on a grid past 65,535 workgroups', async () => {
   for (let i = 0; i < n; i++) if (Math.abs(out[i]! - expected) > 1e-6) bad++;
   assert.is(bad, 0, `${bad} of ${n} elements wrong`);
   for (const t of [w, g, norm]) t.dispose();
+});
+
+// The declared step over its sweep (1, 7, 63, 65, 257, … with and without clipping, vec4 and scalar
+// loads, a grid of 70,000 workgroups).
+test('sgd agrees with float64 over its sweep (checkKernel)', async () => {
+  await assertKernel(await getEngine(), 'sgd');
 });
 
 test.run();

@@ -8,8 +8,9 @@ import { gateBackwardKernel, maskUpdateKernel } from './gate-backward.ts';
 import { gatedMatmulKernel } from './gated-matmul.ts';
 import { maskedWeightGradKernel } from './masked-weight-grad.ts';
 import { matmulBiasReluKernel, matmulKernel } from './matmul.ts';
+import { sgdKernel } from './sgd.ts';
 
-export { conv2dBackwardInputKernel, dropoutKernel, gateBackwardKernel, maskUpdateKernel };
+export { conv2dBackwardInputKernel, dropoutKernel, sgdKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
 
 export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
@@ -26,4 +27,5 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   conv2dBiasReluKernel,
   conv2dBackwardInputKernel,
   dropoutKernel,
+  sgdKernel,
 ];
