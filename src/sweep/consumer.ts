@@ -3,6 +3,7 @@
 // returns its results JSON as the job's return value, so workers need no shared file system. A job
 // that can never succeed fails once (UnrecoverableError) with its error named; the worker goes on.
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DeviceLostError } from '../runtime/errors.ts';
 import { confineToDataRoot } from './data-root.ts';
 import type { RunExecutor } from './execute.ts';
 import { isPermanentFailure } from './failures.ts';
@@ -30,6 +31,8 @@ export interface RunningConsumer {
 export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer> {
   await probeRedis(o.url);
   const connection = bullConnection(o.url, (e) => o.log(`redis ${redactUrl(o.url)}: ${e.message}`));
+  // Declared before the processor uses it (a lost device stops the worker).
+  let worker: Worker;
   const processor = async (job: Job): Promise<unknown> => {
     const t0 = performance.now();
     try {
@@ -44,10 +47,12 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
       const message = `${err.name && err.name !== 'Error' ? `${err.name}: ` : ''}${err.message}`;
       o.log(`job ${job.id?.slice(0, 12)}: ${isPermanentFailure(e) ? 'refused' : 'failed'}: ${message}`);
       if (isPermanentFailure(e)) throw new UnrecoverableError(message);
+      // A lost device fails every job that follows: this worker stops, and the job is retried elsewhere.
+      if (e instanceof DeviceLostError) { o.log('the device is lost: stopping'); setImmediate(() => void stop()); }
       throw e;
     }
   };
-  const worker = new Worker(QUEUE_NAME, processor, {
+  worker = new Worker(QUEUE_NAME, processor, {
     connection,
     concurrency: 1,
     lockDuration: o.stallSeconds * 1000,
@@ -56,11 +61,9 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
   });
   worker.on('error', (e: Error) => o.log(`worker: ${e.message}`));
   const closed = new Promise<void>((resolve) => worker.on('closed', () => resolve()));
-  return {
-    close: async () => {
-      await worker.close();
-      connection.disconnect();
-    },
-    closed,
-  };
+  async function stop(): Promise<void> {
+    await worker.close();
+    connection.disconnect();
+  }
+  return { close: stop, closed };
 }

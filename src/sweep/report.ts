@@ -49,13 +49,14 @@ export function validationSvg(benchmark: string, settings: readonly SettingSumma
   if (scored.length === 0) return null;
   return barChart({
     title: `Validation accuracy of every setting, ${benchmark}`,
-    heading: `Validation accuracy per setting (${benchmark}); selected settings marked ★`,
+    heading: 'Validation accuracy per setting (★ selected)',
     categories: scored.map((s) => `${s.approach} ${s.label}${s.selected ? ' ★' : ''}`),
     series: [{ name: 'mean validation accuracy over seeds', values: scored.map((s) => s.validation!.mean) }],
     mode: 'grouped',
     domain: [0, 1],
     tickSpecifier: '%',
     totals: true,
+    format: (v) => `${(100 * v).toFixed(1)}%`,
     valueTitle: 'validation accuracy',
     legend: 'none',
   });
