@@ -75,32 +75,39 @@ function specFor(engine: Engine, kernel: string | KernelDeclaration, decl: Kerne
   return { ...base, ...pin } as Specialisation;
 }
 
-interface Ran { outputs: Record<string, Float32Array>; size: Record<string, number> }
+interface Ran { outputs: Record<string, Float32Array | Int32Array | Uint32Array>; size: Record<string, number> }
 
-/** Runs one declaration on a problem: inputs uploaded, outputs NaN-filled with guard words; returns what it wrote (guards included). */
+/** Bits an integer output is pre-filled with: an index no kernel writes by accident. */
+export const UNWRITTEN_BITS = 0xffffffff;
+
+/** Runs one declaration on a problem: inputs uploaded, outputs pre-filled (NaN, or UNWRITTEN_BITS for integers) with guard words; returns what it wrote (guards included). */
 async function runOnce(engine: Engine, decl: KernelDeclaration, problem: Problem<unknown>, spec: Specialisation, guard: number): Promise<Ran> {
   const sizes = decl.sizes(problem.shape);
   const tensors: Tensor[] = [];
   const buffers: Record<string, GPUBuffer> = {};
-  const outputs = decl.bindings.filter((b) => b.access === 'read_write');
+  const storage = decl.bindings.filter((b) => b.access !== 'uniform');
+  const outputs = storage.filter((b) => b.access === 'read_write');
   try {
-    for (const b of decl.bindings) {
-      if (b.access === 'uniform') continue;
+    for (const b of storage) {
       const size = sizes[b.name] ?? 0;
       const isOut = b.access === 'read_write';
-      const data = new Float32Array(Math.max(1, size + (isOut ? guard : 0)));
+      const length = Math.max(1, size + (isOut ? guard : 0));
+      const data = b.type === 'f32' ? new Float32Array(length) : b.type === 'i32' ? new Int32Array(length) : new Uint32Array(length);
+      const bits = new Uint32Array(data.buffer);
       const given = problem.inputs[b.name];
-      if (isOut && !b.inout) data.fill(NaN, 0, size);
-      else if (given) data.set(given.subarray(0, size));
-      if (isOut) new Uint32Array(data.buffer, size * 4, guard).fill(GUARD_BITS);
-      const t = empty(engine, [data.length], 'f32', `check ${decl.name} ${b.name}`);
+      if (isOut && !b.inout) {
+        if (data instanceof Float32Array) data.fill(NaN, 0, size);
+        else bits.fill(UNWRITTEN_BITS, 0, size);
+      } else if (given) data.set(given.subarray(0, size));
+      if (isOut) bits.fill(GUARD_BITS, size, size + guard);
+      const t = empty(engine, [length], b.type, `check ${decl.name} ${b.name}`);
       engine.upload(t.buffer, data);
       tensors.push(t);
       buffers[b.name] = t.buffer;
     }
     recordKernel(engine, decl, { shape: problem.shape, spec, buffers, scalars: problem.scalars, label: `check ${decl.name} ${decl.describeShape(problem.shape)}` });
-    const got: Record<string, Float32Array> = {};
-    for (const b of outputs) got[b.name] = await tensors[decl.bindings.filter((x) => x.access !== 'uniform').indexOf(b)]!.float32();
+    const got: Record<string, Float32Array | Int32Array | Uint32Array> = {};
+    for (const b of outputs) got[b.name] = await tensors[storage.indexOf(b)]!.data();
     return { outputs: got, size: Object.fromEntries(outputs.map((b) => [b.name, sizes[b.name] ?? 0])) };
   } finally {
     for (const t of tensors) t.dispose();
@@ -112,13 +119,14 @@ function compare(ran: Ran, expected: Record<string, ArrayLike<number>>, tol: Tol
   for (const [name, actualAll] of Object.entries(ran.outputs)) {
     const size = ran.size[name]!;
     const exp = expected[name];
+    const integer = !(actualAll instanceof Float32Array);
     if (exp) {
       let first: CheckFailure | null = null;
       let count = 0;
       for (let i = 0; i < size; i++) {
         const a = actualAll[i]!, e = exp[i]!;
-        const unwritten = Number.isNaN(a) && !Number.isNaN(e);
-        if (!unwritten && Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e)) continue;
+        const unwritten = integer ? (a >>> 0) === UNWRITTEN_BITS && e !== a : Number.isNaN(a) && !Number.isNaN(e);
+        if (!unwritten && (integer ? a === e : Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e))) continue;
         if (Number.isNaN(a) && Number.isNaN(e)) continue;
         count++;
         first ??= { ...where, kind: unwritten ? 'unwritten' : 'mismatch', output: name, index: i, expected: e, actual: a, count: 0, tolerance: tol };
@@ -129,7 +137,8 @@ function compare(ran: Ran, expected: Record<string, ArrayLike<number>>, tol: Tol
     const bad = bits.findIndex((b) => b !== GUARD_BITS);
     if (bad >= 0) {
       const count = bits.reduce((n, b) => n + (b !== GUARD_BITS ? 1 : 0), 0);
-      failures.push({ ...where, kind: 'out-of-bounds', output: name, index: size + bad, expected: new Float32Array(Uint32Array.of(GUARD_BITS).buffer)[0]!, actual: actualAll[size + bad]!, count, tolerance: tol });
+      const guardValue = integer ? GUARD_BITS : new Float32Array(Uint32Array.of(GUARD_BITS).buffer)[0]!;
+      failures.push({ ...where, kind: 'out-of-bounds', output: name, index: size + bad, expected: guardValue, actual: actualAll[size + bad]!, count, tolerance: tol });
     }
   }
   return failures;
@@ -138,7 +147,7 @@ function compare(ran: Ran, expected: Record<string, ArrayLike<number>>, tol: Tol
 function describe(kernel: string, f: CheckFailure): string {
   const at = `${kernel} ${f.shape} seed ${f.seed}, output ${f.output}[${f.index}]`;
   if (f.kind === 'out-of-bounds') return `${at}: written past the end (guard word is ${f.actual}; ${f.count} of the guard words changed)`;
-  if (f.kind === 'unwritten') return `${at}: never written (still NaN), expected ${f.expected}; ${f.count} elements unwritten`;
+  if (f.kind === 'unwritten') return `${at}: never written (still its fill value), expected ${f.expected}; ${f.count} elements unwritten`;
   return `${at}: got ${f.actual}, expected ${f.expected} (rtol ${f.tolerance.rtol.toExponential(1)}, atol ${f.tolerance.atol.toExponential(1)}); ${f.count} elements differ`;
 }
 

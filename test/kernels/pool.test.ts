@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { getEngine, randomArray, upload, assertClose } from '../helpers.ts';
 import { maxpool2dRef, type RefPoolShape } from '../reference/conv.ts';
 import { maxpool2dBackward, maxpool2dForward } from '../../src/kernels/pool.ts';
+import { assertKernel } from '../../src/testing/check-kernel.ts';
 
 const CASES: RefPoolShape[] = [
   { n: 2, c: 3, h: 29, w: 29, kh: 2, kw: 2, sh: 2, sw: 2 },   // AlexNet conv1 → 14×14 (floor)
@@ -41,6 +42,14 @@ test('maxpool2d defaults to kernel 2, stride 2, and rejects a window larger than
   assert.equal(Array.from(await out.float32()), [5, 7, 13, 15]);
   assert.throws(() => maxpool2dForward(x, { kernel: 5 }), /larger than the input/);
   for (const t of [x, out, argmax]) t.dispose();
+});
+
+// The declared kernels over their sweep (1, 7, 63, 65, 257 planes, overlapping and strided windows, a
+// grid of 65,600 workgroups), the argmax compared exactly, outputs pre-filled and guarded.
+test('maxpool2d and its backward agree with float64 over their sweep (checkKernel)', async () => {
+  const engine = await getEngine();
+  await assertKernel(engine, 'maxpool2d', { seeds: [1, 2] });
+  await assertKernel(engine, 'maxpool2d-backward', { seeds: [1, 2] });
 });
 
 test.run();

@@ -8,9 +8,10 @@ import { gateBackwardKernel, maskUpdateKernel } from './gate-backward.ts';
 import { gatedMatmulKernel } from './gated-matmul.ts';
 import { maskedWeightGradKernel } from './masked-weight-grad.ts';
 import { matmulBiasReluKernel, matmulKernel } from './matmul.ts';
+import { maxpool2dBackwardKernel, maxpool2dKernel } from './maxpool2d.ts';
 import { sgdKernel } from './sgd.ts';
 
-export { conv2dBackwardInputKernel, dropoutKernel, sgdKernel, gateBackwardKernel, maskUpdateKernel };
+export { conv2dBackwardInputKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
 
 export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
@@ -28,4 +29,6 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   conv2dBackwardInputKernel,
   dropoutKernel,
   sgdKernel,
+  maxpool2dKernel,
+  maxpool2dBackwardKernel,
 ];
