@@ -4,6 +4,7 @@ import { empty, Tensor } from '../tensor.ts';
 import { addInto } from './elementwise.ts';
 import { meanAll, sumAll } from './reduce.ts';
 import { linearGrid } from './dispatch.ts';
+import { runKernel } from './registry.ts';
 
 function checkLabels(op: string, logits: Tensor, labels: Tensor): [number, number] {
   logits.assertAlive(op);
@@ -42,9 +43,9 @@ export function softmaxCrossEntropyBackward(logits: Tensor, labels: Tensor, lse:
   if (lse.size !== B || gradOut.size !== 1) throw new ShapeError('softmaxCrossEntropy backward', `lse [${lse.shape.join(', ')}] / gradOut [${gradOut.shape.join(', ')}] do not fit ${B} rows`);
   const engine = logits.engine;
   const dx = empty(engine, [B, N], 'f32', 'sce grad');
-  engine.dispatch({
-    label: `softmaxCrossEntropy backward [${B}x${N}]`, shader: { name: 'softmax_cross_entropy_backward' }, params: new Uint32Array([B, N, 0, 0]),
-    buffers: [logits.buffer, labels.buffer, lse.buffer, gradOut.buffer, dx.buffer], workgroups: linearGrid(engine, B * N, 256),
+  runKernel(engine, 'softmax-cross-entropy-backward', {
+    label: `softmaxCrossEntropy backward [${B}x${N}]`, shape: { b: B, n: N },
+    buffers: { logits: logits.buffer, labels: labels.buffer, lse: lse.buffer, gradOut: gradOut.buffer, dx: dx.buffer },
   });
   return dx;
 }

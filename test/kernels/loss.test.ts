@@ -5,6 +5,7 @@ import { tensor } from '../../src/tensor.ts';
 import { argmax, countCorrect, softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from '../../src/kernels/loss.ts';
 import { fill } from '../../src/kernels/elementwise.ts';
 import { argmaxRef, softmaxCrossEntropyRef } from '../reference/loss.ts';
+import { assertKernel } from '../../src/testing/check-kernel.ts';
 
 const SHAPES: [number, number][] = [[1, 1], [1, 10], [7, 3], [63, 10], [65, 7], [257, 100], [4096, 10]];
 
@@ -71,6 +72,11 @@ test('argmax takes the first of tied maxima', async () => {
   const a = argmax(x);
   assert.equal(Array.from(await a.data()), [1, 0]);
   x.dispose(); a.dispose();
+});
+
+// The declared backward over its sweep (1, 7, 63, 65, 257 rows, a grid of 70,000 workgroups).
+test('softmax-cross-entropy-backward agrees with float64 over its sweep (checkKernel)', async () => {
+  await assertKernel(await getEngine(), 'softmax-cross-entropy-backward');
 });
 
 test.run();

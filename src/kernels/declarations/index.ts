@@ -10,8 +10,9 @@ import { maskedWeightGradKernel } from './masked-weight-grad.ts';
 import { matmulBiasReluKernel, matmulKernel } from './matmul.ts';
 import { maxpool2dBackwardKernel, maxpool2dKernel } from './maxpool2d.ts';
 import { sgdKernel } from './sgd.ts';
+import { softmaxCrossEntropyBackwardKernel } from './softmax-cross-entropy.ts';
 
-export { conv2dBackwardInputKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, gateBackwardKernel, maskUpdateKernel };
+export { conv2dBackwardInputKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
 
 export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
@@ -31,4 +32,5 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   sgdKernel,
   maxpool2dKernel,
   maxpool2dBackwardKernel,
+  softmaxCrossEntropyBackwardKernel,
 ];
