@@ -13,6 +13,8 @@ import { axpy, fill } from '../kernels/elementwise.ts';
 import * as hat from '../kernels/hat.ts';
 import { HatNetwork, type ForwardContext, type NetworkConfig } from '../nn/network.ts';
 import { embeddingInitOf, type EmbeddingInitName } from '../nn/init.ts';
+import { ResNet18 } from '../nn/resnet.ts';
+import type { ContinualNetwork } from '../nn/model.ts';
 import type { Approach, ApproachState, BatchPosition, SavedApproachState, StepContext, TrainingRun } from '../train/approach.ts';
 import type { GradientEntry } from '../train/optimizer.ts';
 
@@ -98,20 +100,24 @@ export function forgottenTasks(json: unknown): number[] {
 /** HAT's approach with what the family varies: its name and whether the backward conditions the gradients. */
 export interface HatCore {
   approach: Approach & Required<Pick<Approach, 'prepareTask' | 'transformGradients' | 'afterTask' | 'saveState' | 'loadState'>>;
-  network(): GatedHatNetwork;
+  network(): ContinualNetwork;
 }
 
 export function hatCore(name: string, o: HatOptions, conditionedBackward: boolean): HatCore {
   // R's denominator Σ_l Σ_i (1 − a^{<t}_i) is fixed for a task: read back once, when the task starts.
   let regDenominator = 1;
-  let net: GatedHatNetwork | null = null;
+  let net: GatedHatNetwork | ResNet18 | null = null;
   let forgotten: number[] = [];
   const schedule = o.sSchedule ?? 'linear';
-  const network = (): GatedHatNetwork => {
+  const network = (): GatedHatNetwork | ResNet18 => {
     if (!net) throw new Error(`${name}: the network is not built yet`);
     return net;
   };
+  // With no free unit left (every mask exactly 1: a full network, or one pruned to what its tasks use) R
+  // is 0/0; it is taken as 0, there being no free capacity to spare, and its gradient with it.
+  const hasFreeUnits = () => regDenominator > 0;
   const regularizer = (t: number, s: number): Tensor => {
+    if (!hasFreeUnits()) return fill(network().engine, [1], 0);
     const layers = network().layers.map((l) => ({ embedding: l.embeddings[t]!, prev: l.prevMask }));
     return o.fused ? hat.hatRegularizer(layers, s) : hat.hatRegularizerUnfused(layers, s);
   };
@@ -122,7 +128,9 @@ export function hatCore(name: string, o: HatOptions, conditionedBackward: boolea
       const [, h, w] = config.inputShape;
       if (config.kind === 'alexnet' && (h < 32 || w < 32)) throw new Error(`--net alexnet needs 32×32 inputs (pad MNIST with padTo 32); the tasks are ${config.inputShape.join('×')}`);
       const init = o.embeddingInit ? { embeddingInit: embeddingInitOf(o.embeddingInit) } : {};
-      net = new GatedHatNetwork(engine, { ...config, ...init }, o.maskThreshold ?? 0.5, conditionedBackward);
+      net = config.kind === 'resnet18'
+        ? new ResNet18(engine, { ...config, ...init, gated: true, maskThreshold: o.maskThreshold ?? 0.5, conditionedBackward })
+        : new GatedHatNetwork(engine, { ...config, ...init }, o.maskThreshold ?? 0.5, conditionedBackward);
       return net;
     },
 
@@ -143,7 +151,7 @@ export function hatCore(name: string, o: HatOptions, conditionedBackward: boolea
       for (const layer of layers) {
         const e = layer.embeddings[step.task]!;
         const raw = e.grad ?? fill(step.run.engine, e.shape, 0);
-        const g = (o.fused ? hat.hatEmbeddingGrad : hat.hatEmbeddingGradUnfused)(e, raw, layer.prevMask, { s: step.s, smax: o.smax, c: o.c, regDenominator });
+        const g = (o.fused ? hat.hatEmbeddingGrad : hat.hatEmbeddingGradUnfused)(e, raw, layer.prevMask, { s: step.s, smax: o.smax, c: hasFreeUnits() ? o.c : 0, regDenominator: hasFreeUnits() ? regDenominator : 1 });
         kept.push({
           param: e, grad: g,
           update: (lr, clip) => (o.fused ? hat.hatEmbeddingStep : hat.hatEmbeddingStepUnfused)(e, g, lr, clip ?? null, o.embeddingClamp),

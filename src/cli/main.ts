@@ -14,6 +14,9 @@ const LOADERS: Record<CommandName, () => Promise<CommandModule>> = {
   worker: () => import('./worker.ts'),
   bench: () => import('./bench.ts'),
   export: () => import('./export.ts'),
+  eval: () => import('./eval.ts'),
+  forget: () => import('./forget.ts'),
+  prune: () => import('./prune.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {

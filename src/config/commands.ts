@@ -85,13 +85,57 @@ export const WORKER_SETTINGS: SettingsOf<WorkerSettings> = {
   stallSeconds: { flag: 'stall-seconds', type: 'int', metavar: 'N', range: { min: 2 }, default: 30, help: 'a job whose worker stops renewing its lock for N s (killed, frozen) is retried by another' },
 };
 
+/** `eval`, `forget` and `prune` read a checkpoint written by `train --checkpoint-dir`. */
+const CHECKPOINT_IN: Setting<string> = { flag: 'checkpoint', type: 'string', metavar: 'DIR|FILE', required: true, nonEmpty: 'a directory or file', help: 'a --checkpoint-dir (its newest valid checkpoint) or one .hatckpt file' };
+/** The Fashion-MNIST folder, for a checkpoint of a benchmark that uses it. */
+const FASHION_DIR: Setting<string> = { flag: 'fashion-dir', type: 'string', metavar: 'DIR', nonEmpty: 'a directory', defaultText: '/usr/share/datasets/fashion-mnist', help: 'folder of Fashion-MNIST IDX files (split-fashion, mnist-fashion)' };
+
+export interface EvalSettings {
+  checkpoint: string;
+  json: boolean;
+  fashionDir?: string;
+}
+
+export const EVAL_SETTINGS: SettingsOf<EvalSettings> = {
+  checkpoint: CHECKPOINT_IN,
+  json: { flag: 'json', type: 'boolean', default: false, help: 'print JSON (accuracies, forgotten tasks, capacity) instead of tables' },
+  fashionDir: FASHION_DIR,
+};
+
+export interface ForgetSettings {
+  checkpoint: string;
+  task: string;
+  out: string;
+}
+
+export const FORGET_SETTINGS: SettingsOf<ForgetSettings> = {
+  checkpoint: CHECKPOINT_IN,
+  task: { flag: 'task', type: 'string', metavar: 'NAME|N', required: true, nonEmpty: 'a task name or number', help: 'the task to forget: its name, or its number counted from 1' },
+  out: { flag: 'out', type: 'string', metavar: 'DIR', required: true, nonEmpty: 'a directory', help: 'an empty directory for the new checkpoint (continue it with train --checkpoint-dir DIR --resume)' },
+};
+
+export interface PruneSettings {
+  checkpoint: string;
+  out: string;
+  maskThreshold?: number;
+}
+
+export const PRUNE_SETTINGS: SettingsOf<PruneSettings> = {
+  checkpoint: CHECKPOINT_IN,
+  out: { flag: 'out', type: 'string', metavar: 'DIR', required: true, nonEmpty: 'a directory', help: 'an empty directory for the smaller checkpoint' },
+  maskThreshold: {
+    flag: 'mask-threshold', type: 'number', metavar: 'X', range: { min: 0, minOpen: true, max: 1, maxOpen: true }, defaultText: 'the run\'s',
+    help: 'remove a unit when its gate is at or below this for every learned task; a small value (1e-6) removes only units that pass on nothing, for outputs equal to float32 precision',
+  },
+};
+
 export interface Section {
   title: string;
   settings: readonly Setting[];
 }
 
 export interface CommandSpec {
-  name: 'train' | 'compare' | 'sweep' | 'worker' | 'bench' | 'export';
+  name: 'train' | 'compare' | 'sweep' | 'worker' | 'bench' | 'export' | 'eval' | 'forget' | 'prune';
   /** One line in the top-level usage. */
   summary: string;
   sections: readonly Section[];
@@ -120,6 +164,21 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   { name: 'bench', summary: 'microbenchmarks of the kernels and of whole training steps', sections: [{ title: 'Benchmarks', settings: Object.values(BENCH_SETTINGS) }] },
   { name: 'export', summary: 'a checkpoint as safetensors with the reference\'s names', sections: [{ title: 'Export', settings: Object.values(EXPORT_SETTINGS) }] },
+  {
+    name: 'eval', summary: 'the test accuracy of every task a checkpoint has learned, and (HAT, AdaHAT) the capacity each task uses',
+    sections: [{ title: 'Evaluation', settings: Object.values(EVAL_SETTINGS) }],
+    notes: ['The tasks are rebuilt from the checkpoint\'s benchmark and seed, the network from its configuration; capacity counts a unit as used when σ(smax·e) is above the run\'s --mask-threshold.'],
+  },
+  {
+    name: 'forget', summary: 'HAT, AdaHAT: release the units only one task uses, every other task unchanged; a checkpoint to continue from',
+    sections: [{ title: 'Forget', settings: Object.values(FORGET_SETTINGS) }],
+    notes: ['The cumulative masks are recomputed from the other learned tasks\' embeddings (AdaHAT: the summative masks too); the task\'s head and embedding are drawn afresh. Continue with train, the original run\'s flags, --checkpoint-dir DIR --resume: the next tasks can take the released units.'],
+  },
+  {
+    name: 'prune', summary: 'HAT, AdaHAT on the MLP: remove the units no learned task uses; a smaller checkpoint with the same accuracies',
+    sections: [{ title: 'Prune', settings: Object.values(PRUNE_SETTINGS) }],
+    notes: ['A unit goes when its gate σ(smax·e) is at or below --mask-threshold for every learned task; its row, its column in the next layer and its embedding values go with it. Continue with train, the original run\'s flags but the printed --hidden, --checkpoint-dir DIR --resume (the pruned network has no free units left: later tasks can only reuse).'],
+  },
 ];
 
 export type CommandName = CommandSpec['name'];
