@@ -9,3 +9,7 @@ export * from './optim.ts';
 export * as hat from './hat.ts';
 export * from './continual.ts';
 export * from './lateral.ts';
+export * from './declaration.ts';
+export * from './registry.ts';
+export * from './errors.ts';
+export * as declarations from './declarations/index.ts';
