@@ -1,6 +1,6 @@
 // train's --checkpoint-dir and --resume: the folder checkpoints go to, and the checkpoint a resumed run
 // continues from (which must have been written by the same command line).
-import { UsageError, type TrainArgs } from '../config/index.ts';
+import { DEFAULT_CONFIG, UsageError, type TrainArgs } from '../config/index.ts';
 import type { Task } from '../data/task.ts';
 import type { Checkpoint as CheckpointOf } from '../io/checkpoint.ts';
 import type { CheckpointDir } from '../io/checkpoint-dir.ts';
@@ -45,7 +45,9 @@ function checkSameRun(a: TrainArgs, tasks: Task[], c: Checkpoint, path: string):
   if (c.meta.taskNames.join('\n') !== names.join('\n')) diffs.push(`tasks ${c.meta.taskNames.join(', ')} (now ${names.join(', ')})`);
   const now = a.config as unknown as Record<string, unknown>;
   for (const k of new Set([...Object.keys(c.meta.config), ...Object.keys(now)])) {
-    if (JSON.stringify(c.meta.config[k]) !== JSON.stringify(now[k])) diffs.push(`${k} ${JSON.stringify(c.meta.config[k])} (now ${JSON.stringify(now[k])})`);
+    // A setting added after the checkpoint was written is absent from it: the run had its default.
+    const then = k in c.meta.config ? c.meta.config[k] : (DEFAULT_CONFIG as unknown as Record<string, unknown>)[k];
+    if (JSON.stringify(then) !== JSON.stringify(now[k])) diffs.push(`${k} ${JSON.stringify(c.meta.config[k])} (now ${JSON.stringify(now[k])})`);
   }
   if (diffs.length) throw new UsageError(`--resume: ${path} was written by a different run: ${diffs.join('; ')}. Resume with the flags of the run that wrote it`);
 }
