@@ -1,5 +1,5 @@
-// The comparison report (src/report's buildReport) of a set of runs, written as compare has always
-// written it: forgetting.md, forgetting.csv, and each plot as SVG and PNG.
+// The comparison report (src/report's buildReport) of a set of runs, written as compare writes it: the
+// report's text files (metrics.md, metrics.csv, forgetting.md, forgetting.csv), each plot as SVG and PNG.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../eval/metrics.ts';
@@ -26,13 +26,16 @@ export function writePlot(dir: string, name: string, svg: string): string[] {
   return [`${name}.svg`, `${name}.png`];
 }
 
-/** forgetting.md, forgetting.csv and the plots in `dir`; returns the file names written. */
+/** The report's text files and plots in `dir`; returns the file names written. */
 export function writeComparisonReport(dir: string, report: ComparisonReport): string[] {
-  writeFileSync(join(dir, 'forgetting.md'), report.markdown);
-  writeFileSync(join(dir, 'forgetting.csv'), report.csv);
-  const written = ['forgetting.md', 'forgetting.csv'];
+  const written: string[] = [];
+  for (const [name, text] of Object.entries(report.files)) {
+    writeFileSync(join(dir, name), text);
+    written.push(name);
+  }
   const plots: [string, string | null][] = [
     ['forgetting', report.svg.forgetting],
+    ...Object.entries(report.svg.averageAccuracy).map(([approach, svg]): [string, string] => [`average-accuracy-${approach}`, svg]),
     ...Object.entries(report.svg.accuracy).map(([approach, svg]): [string, string] => [`accuracy-${approach}`, svg]),
     ['mask-usage', report.svg.maskUsage],
   ];

@@ -39,11 +39,14 @@ export async function runOnQueue(pending: readonly PlannedRun[], dir: string, ur
     const started = new Set<string>();
     while (waiting.size > 0) {
       for (const run of [...waiting.values()]) {
-        const job = await call(queue.getJob(run.id));
+        // The state first, then the job: a job read before it completed would carry no return value yet.
+        const state = await call(queue.getJobState(run.id));
         // Removed meanwhile (by age, or by hand): queued again.
-        if (!job) { await call(queue.add('run', run.spec, jobOptions(run.id))); continue; }
-        const state = await call(job.getState());
+        if (state === 'unknown') { await call(queue.add('run', run.spec, jobOptions(run.id))); continue; }
         if (state === 'active' && !started.has(run.id)) { started.add(run.id); progress.started(describeRun(run)); }
+        if (state !== 'completed' && state !== 'failed') continue;
+        const job = await call(queue.getJob(run.id));
+        if (!job) continue;
         if (state === 'completed') {
           const result: unknown = job.returnvalue;
           waiting.delete(run.id);
