@@ -11,6 +11,8 @@ export interface ShaderSpec {
   defines?: Record<string, string | number | boolean>;
   /** WGSL `override` constants. */
   constants?: Record<string, number | boolean>;
+  /** WGSL given as text instead of shaders/<name>.wgsl (a user's kernel); `name` then names it in errors. */
+  text?: string;
   entryPoint?: string;
 }
 
@@ -22,7 +24,14 @@ export interface PipelineEntry {
 
 export function pipelineKey(spec: ShaderSpec): string {
   const sorted = (o?: Record<string, unknown>) => (o ? Object.keys(o).sort().map((k) => `${k}=${String(o[k])}`).join(',') : '');
-  return `${spec.name}+${(spec.append ?? []).join('+')}|${sorted(spec.defines)}|${sorted(spec.constants)}|${spec.entryPoint ?? 'main'}`;
+  return `${spec.name}+${(spec.append ?? []).join('+')}|${sorted(spec.defines)}|${sorted(spec.constants)}|${spec.entryPoint ?? 'main'}${spec.text === undefined ? '' : `|text ${textHash(spec.text)}`}`;
+}
+
+/** FNV-1a of a kernel given as text, with its length: two texts under one name get two pipelines. */
+function textHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return `${h.toString(16)}:${text.length}`;
 }
 
 export class PipelineCache {
@@ -49,7 +58,7 @@ export class PipelineCache {
 
   private async compile(spec: ShaderSpec, key: string): Promise<GPUComputePipeline> {
     this.compiles++;
-    const shader = composeShader(this.source, spec.name, spec.append, spec.defines);
+    const shader = composeShader(this.source, spec.name, spec.append, spec.defines, spec.text === undefined ? {} : { [spec.name]: spec.text });
     // A module that does not compile also raises a device error; caught in a scope here, it is reported
     // by this kernel's ShaderCompileError and not by whatever op next submits (the engine stays usable).
     // Push and pop are adjacent, with no await between: scopes are a stack shared by every caller.

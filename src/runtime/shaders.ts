@@ -6,22 +6,31 @@ export type ShaderSource = (name: string) => string;
 /**
  * Builds the WGSL of one pipeline: the named file, then the `append` files (e.g. a matmul epilogue),
  * with every `{{NAME}}` replaced by its define. An unreplaced placeholder is an error, not silent WGSL.
+ * A line `#include "name"` pulls in shaders/name.wgsl once: the line becomes a comment (line numbers stay)
+ * and the file is placed after the others (WGSL declarations may come in any order). `texts` gives the
+ * text of files that are not in shaders/ (a user's kernel), by name.
  */
-export function composeShader(source: ShaderSource, name: string, append: readonly string[] = [], defines: Record<string, string | number | boolean> = {}): ComposedShader {
+export function composeShader(source: ShaderSource, name: string, append: readonly string[] = [], defines: Record<string, string | number | boolean> = {}, texts: Readonly<Record<string, string>> = {}): ComposedShader {
   const parts: ComposedShader['parts'] = [];
-  const texts: string[] = [];
+  const codes: string[] = [];
   let line = 1;
-  for (const file of [name, ...append]) {
-    const text = source(file).replace(/\{\{(\w+)\}\}/g, (_whole, key: string) => {
+  const files = [name, ...append];
+  for (let f = 0; f < files.length; f++) {
+    const file = files[f]!;
+    const raw = texts[file] ?? source(file);
+    const text = raw.replace(/^([ \t]*)#include[ \t]+"([\w.-]+)"[ \t]*$/gm, (_whole, indent: string, included: string) => {
+      if (!files.includes(included)) files.push(included);
+      return `${indent}// #include "${included}" (placed after ${file})`;
+    }).replace(/\{\{(\w+)\}\}/g, (_whole, key: string) => {
       if (!(key in defines)) throw new Error(`shader ${file}.wgsl: no value given for placeholder {{${key}}}`);
       return String(defines[key]);
     });
     const lines = text.split('\n').length;
     parts.push({ file, firstLine: line, lines });
-    texts.push(text);
+    codes.push(text);
     line += lines;
   }
-  return { code: texts.join('\n'), parts };
+  return { code: codes.join('\n'), parts };
 }
 
 export interface ComposedShader {
