@@ -13,13 +13,12 @@
 //
 // The adjustment runs as a gradient transform after backward (src/kernels/adahat.ts says why), on a
 // network whose backward does not apply HAT's hard conditioning.
-import type { Tensor } from '../tensor.ts';
+import { tensor, type Tensor } from '../tensor.ts';
 import { fill } from '../kernels/elementwise.ts';
 import * as hatKernels from '../kernels/hat.ts';
 import { adahatAdjust, adahatAdjustUnfused, adahatSummativeUpdate, adahatSummativeUpdateUnfused } from '../kernels/adahat.ts';
 import type { Approach, ApproachState, SavedApproachState, StepContext, TrainingRun } from '../train/approach.ts';
 import type { GradientEntry } from '../train/optimizer.ts';
-import { tensor } from '../tensor.ts';
 import { hatCore, type HatOptions } from './hat.ts';
 
 export interface AdahatOptions extends HatOptions {
