@@ -42,6 +42,8 @@ export interface CaseComparison {
 
 export interface BenchReport {
   adapter: { vendor: string; architecture: string; description: string };
+  /** The peers' setup (which Python and BLAS torch ran on), or why a peer was skipped. */
+  peers?: { torch?: { python: string; version: string; blas: string; optimisedBlas: boolean } | { skipped: string } };
   date: string;
   results: BenchRow[];
   comparisons: CaseComparison[];

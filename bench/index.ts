@@ -12,9 +12,13 @@ import type { ClockChoice } from './lab/work.ts';
 export const SUITES = ['matmul', 'conv', 'gates', 'step'] as const;
 export type Suite = (typeof SUITES)[number];
 
+/** Other implementations timed in the same run: tfjs on the same adapter, PyTorch on the CPU. */
+export const PEERS = ['tfjs', 'torch'] as const;
+export type Peer = (typeof PEERS)[number];
+
 export interface BenchOptions {
   suites: Suite[];
-  peers: boolean;
+  peers: readonly Peer[];
   quick: boolean;
   log: (line: string) => void;
   /** Measurement budget per case in ms (default 300 with `quick`, 2000 without). */
@@ -25,15 +29,19 @@ export interface BenchOptions {
 
 export type { BenchReport, CaseComparison } from './harness.ts';
 
-type SuiteRunner = (engine: Engine, quick: boolean, peers: boolean, opts: SamplingOptions, log: (line: string) => void) => Promise<CaseResult[]>;
+type SuiteRunner = (engine: Engine, quick: boolean, peers: readonly Peer[], opts: SamplingOptions, log: (line: string) => void) => Promise<CaseResult[]>;
 
 const tfjs = () => import('./peers/tfjs.ts');
+const torch = () => import('./peers/torch.ts');
 
 /** Each suite: our variants, and (with --peers) tfjs's on the same cases, loaded only when asked for. */
 const RUNNERS: Record<Suite, SuiteRunner> = {
   async matmul(engine, quick, peers, opts, log) {
-    const { benchMatmul, matmulCases } = await import('./matmul.ts');
-    return benchMatmul(engine, matmulCases(quick), opts, log, peers ? async (c) => [await (await tfjs()).tfjsMatmulVariant(c)] : undefined);
+    const { benchMatmul, matmulCases, matmulFlops } = await import('./matmul.ts');
+    return benchMatmul(engine, matmulCases(quick), opts, log, async (c) => [
+      ...(peers.includes('tfjs') ? [await (await tfjs()).tfjsMatmulVariant(c)] : []),
+      ...(peers.includes('torch') ? await (await torch()).torchVariants({ kind: 'gemm', form: c.form, m: c.m, n: c.n, k: c.k }, { flops: matmulFlops(c) }) : []),
+    ]);
   },
   async conv(engine, quick, peers, opts, log) {
     const { benchConv, convCases } = await import('./conv.ts');
@@ -41,7 +49,7 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
       const v = await (await tfjs()).tfjsConvVariant(c);
       return v ? [v] : [];
     };
-    return benchConv(engine, convCases(quick), opts, log, peers ? peer : undefined);
+    return benchConv(engine, convCases(quick), opts, log, peers.includes('tfjs') ? peer : undefined);
   },
   async gates(engine, quick, _peers, opts, log) {
     const { benchGates, gateCases } = await import('./gates.ts');
@@ -49,7 +57,11 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
   },
   async step(engine, quick, peers, opts, log) {
     const { benchStep, stepCases } = await import('./step.ts');
-    return benchStep(engine, stepCases(quick), opts, log, peers ? async (c) => [await (await tfjs()).tfjsStepVariant(c)] : undefined);
+    return benchStep(engine, stepCases(quick), opts, log, async (c) => [
+      // tfjs has the MLP only (no HAT layers: dense+ReLU+dropout); torch runs the HAT step of both networks.
+      ...(peers.includes('tfjs') && c.net === 'mlp' ? [await (await tfjs()).tfjsStepVariant(c)] : []),
+      ...(peers.includes('torch') ? await (await torch()).torchVariants(c.net === 'mlp' ? { kind: 'mlp-step', hidden: c.hidden, batch: c.batch, classes: 10 } : { kind: 'alexnet-step', batch: c.batch, classes: 10, size: 32 }, { samplesPerUnit: c.batch }) : []),
+    ]);
   },
 };
 
@@ -66,6 +78,19 @@ export function samplingOptions(o: Pick<BenchOptions, 'quick' | 'budgetMs' | 'cl
 
 export async function runBenchmarks(engine: Engine, o: BenchOptions): Promise<BenchReport> {
   const opts = samplingOptions(o);
+  let peerInfo: BenchReport['peers'] = undefined;
+  if (o.peers.includes('torch')) {
+    const t = await (await torch()).findTorch();
+    if ('missing' in t) {
+      o.log(`torch peer skipped: ${t.missing}`);
+      peerInfo = { torch: { skipped: t.missing } };
+    } else {
+      o.log(`torch peer: ${t.python}, torch ${t.torch}, BLAS ${t.blas}`);
+      // A reference (generic) BLAS makes torch several times slower: a flattering and false peer.
+      if (!t.optimisedBlas) o.log(`warning: torch runs on a generic BLAS (${t.blas}), not an optimised one: its times are not what a researcher would get; on Debian install libopenblas0-pthread`);
+      peerInfo = { torch: { python: t.python, version: t.torch, blas: t.blas, optimisedBlas: t.optimisedBlas } };
+    }
+  }
   const results: BenchRow[] = [];
   const comparisons: CaseComparison[] = [];
   for (const suite of o.suites) {
@@ -74,7 +99,9 @@ export async function runBenchmarks(engine: Engine, o: BenchOptions): Promise<Be
       results.push(...r.rows);
       const c = r.comparison;
       if (!c) continue;
-      const ratios = NAMED_RATIOS.flatMap(([slow, fast, label]) => {
+      // Every torch thread count the case ran is a peer our fused kernels are measured against.
+      const torchRatios: [string, string, string][] = c.variants.map((v) => v.name).filter((n) => /^torch-cpu-\d+t$/.test(n)).map((n) => [n, 'webgpu-hat', `webgpu-hat speed-up over ${n.replace(/^torch-cpu-(\d+)t$/, 'torch on the CPU, $1 thread(s)')}`]);
+      const ratios = [...NAMED_RATIOS, ...torchRatios].flatMap(([slow, fast, label]) => {
         const ratio = ratioBetween(c, slow, fast);
         return ratio ? [{ ...ratio, label }] : [];
       });
@@ -82,7 +109,7 @@ export async function runBenchmarks(engine: Engine, o: BenchOptions): Promise<Be
     }
   }
   const a = engine.adapter;
-  return { adapter: { vendor: a.vendor, architecture: a.architecture, description: a.description }, date: new Date().toISOString(), results, comparisons };
+  return { adapter: { vendor: a.vendor, architecture: a.architecture, description: a.description }, date: new Date().toISOString(), ...(peerInfo ? { peers: peerInfo } : {}), results, comparisons };
 }
 
 export function summarize(report: BenchReport): string {
@@ -91,9 +118,36 @@ export function summarize(report: BenchReport): string {
   lines.push('', `clock: ${[...clocks].map((c) => (c === 'gpu-timestamp' ? 'gpu = GPU timestamps around the compute passes, an empty pass subtracted' : 'wall = wall clock from submit until the queue drained')).join('; ')}; times are per unit of work`);
   const ratioLines = (report.comparisons ?? []).flatMap((c) => c.ratios.map((r) => `${c.suite} ${c.case}: ${r.label}: ${formatRatio(r)}`));
   if (ratioLines.length) lines.push('', ...ratioLines);
+  const peers = peerTable(report);
+  if (peers) lines.push('', peers);
   const notes = report.results.filter((row) => row.note).map((row) => `${row.suite} ${row.case} ${row.impl}: ${row.note}`);
   if (notes.length) lines.push('', ...notes);
   return lines.join('\n');
+}
+
+/**
+ * Ours against every peer, side by side, per case that has a peer: median ms of each, and the speed-up
+ * (peer time / ours: above 1, we are faster) with its 95 % interval from the interleaved comparison.
+ */
+export function peerTable(report: BenchReport): string | null {
+  const peerNames = [...new Set(report.results.map((r) => r.impl).filter((i) => i === 'tfjs-webgpu' || /^torch-cpu-\d+t$/.test(i)))].sort();
+  if (peerNames.length === 0) return null;
+  const cases = [...new Set(report.results.filter((r) => peerNames.includes(r.impl)).map((r) => `${r.suite}\t${r.case}`))];
+  const header = ['case', 'webgpu-hat ms', ...peerNames.map((p) => `${p} ms`), ...peerNames.map((p) => `vs ${p}`)];
+  const rows = cases.map((key) => {
+    const [suite, name] = key.split('\t') as [string, string];
+    const ms = (impl: string) => report.results.find((r) => r.suite === suite && r.case === name && r.impl === impl)?.medianMs;
+    const cmp = report.comparisons.find((c) => c.suite === suite && c.case === name);
+    const speedUp = (peer: string) => {
+      const r = cmp?.ratios.find((x) => x.variant === peer && x.baseline === 'webgpu-hat');
+      return r ? `${r.ratio.toFixed(2)}× [${r.low.toFixed(2)}, ${r.high.toFixed(2)}]` : '—';
+    };
+    const fmt = (x: number | undefined) => (x === undefined ? '—' : x.toPrecision(4));
+    return [`${suite} ${name}`, fmt(ms('webgpu-hat')), ...peerNames.map((p) => fmt(ms(p))), ...peerNames.map(speedUp)];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return ['speed-up of webgpu-hat over each peer (peer time / ours; > 1: ours is faster; 95 % interval):', line(header), ...rows.map(line)].join('\n');
 }
 
 export { reportChartPng, reportChartSvg } from './chart.ts';

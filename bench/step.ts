@@ -1,7 +1,9 @@
 // Step suite: one whole training step of MLP-HAT (784-2000-2000, a head of 10, batch 64, task t = 1 so the
-// masks of task 0 condition the gradients), in samples/s: fused HAT, unfused HAT, and the same network
-// without HAT (approach sgd). With --peers, tfjs WebGPU trains the same MLP without gates on the same
-// adapter (dense+ReLU+dropout, softmax cross-entropy, SGD) in a row with the same case.
+// masks of task 0 condition the gradients) and of AlexNet-HAT (3×32×32), in samples/s: fused HAT,
+// unfused HAT, and the same network without HAT (approach sgd). Peers in the same comparison: tfjs
+// WebGPU trains the same MLP without gates on the same adapter (dense+ReLU+dropout, softmax
+// cross-entropy, SGD); PyTorch on the CPU runs the same HAT step (gates, conditioning, compensation,
+// clipping, SGD) at one thread and at every core.
 import type { Engine } from '../src/runtime/engine.ts';
 import { tidy } from '../src/tensor.ts';
 import { makeDataset, type Dataset } from '../src/data/dataset.ts';
@@ -12,16 +14,18 @@ import { engineVariant, runCase, type CaseResult, type CaseVariant } from './cas
 import type { SamplingOptions } from './lab/options.ts';
 import { randomData } from './matmul.ts';
 
-export interface StepCase { name: string; hidden: number[]; batch: number }
+export interface StepCase { name: string; net: 'mlp' | 'alexnet'; hidden: number[]; batch: number }
 
 export function stepCases(quick: boolean): StepCase[] {
-  const paper = { name: 'mlp 784-2000-2000 batch 64', hidden: [2000, 2000], batch: 64 };
-  return quick ? [{ name: 'mlp 784-400-400 batch 64', hidden: [400, 400], batch: 64 }] : [paper];
+  const paper: StepCase = { name: 'mlp 784-2000-2000 batch 64', net: 'mlp', hidden: [2000, 2000], batch: 64 };
+  const alexnet: StepCase = { name: 'alexnet 3x32x32 batch 64', net: 'alexnet', hidden: [], batch: 64 };
+  return quick ? [{ name: 'mlp 784-400-400 batch 64', net: 'mlp', hidden: [400, 400], batch: 64 }] : [paper, alexnet];
 }
 
-function syntheticTask(name: string, batch: number): Task {
-  const data: Dataset = makeDataset({ images: randomData(batch * 784, 9), labels: Int32Array.from({ length: batch }, (_, i) => i % 10), n: batch, channels: 1, height: 28, width: 28, classes: 10 });
-  return { name, classes: [...Array(10).keys()], nClasses: 10, inputShape: [1, 28, 28], train: data, valid: data, test: data };
+function syntheticTask(name: string, c: StepCase): Task {
+  const [channels, side] = c.net === 'alexnet' ? [3, 32] : [1, 28];
+  const data: Dataset = makeDataset({ images: randomData(c.batch * channels * side * side, 9), labels: Int32Array.from({ length: c.batch }, (_, i) => i % 10), n: c.batch, channels, height: side, width: side, classes: 10 });
+  return { name, classes: [...Array(10).keys()], nClasses: 10, inputShape: [channels, side, side], train: data, valid: data, test: data };
 }
 
 export const STEP_IMPLS = [
@@ -34,8 +38,8 @@ export const STEP_IMPLS = [
 export async function benchStep(engine: Engine, cases: StepCase[], opts: SamplingOptions, log: (s: string) => void, peers: (c: StepCase) => Promise<CaseVariant[]> = async () => []): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   for (const c of cases) {
-    const tasks = [syntheticTask('t0', c.batch), syntheticTask('t1', c.batch)];
-    const trainers = STEP_IMPLS.map((s) => createTrainer(engine, tasks, { ...DEFAULT_CONFIG, approach: s.approach, fused: s.fused, hidden: c.hidden, batch: c.batch }));
+    const tasks = [syntheticTask('t0', c), syntheticTask('t1', c)];
+    const trainers = STEP_IMPLS.map((s) => createTrainer(engine, tasks, { ...DEFAULT_CONFIG, approach: s.approach, net: c.net, fused: s.fused, hidden: c.hidden, batch: c.batch }));
     const others: CaseVariant[] = [];
     try {
       for (const trainer of trainers) {

@@ -35,16 +35,22 @@ export const BENCH_SUITES = ['matmul', 'conv', 'gates', 'step'] as const;
 
 export interface BenchSettings {
   suite: string[];
-  peers: boolean;
+  peers: string[];
   quick: boolean;
+  budgetMs?: number;
+  clock: string;
   json?: string;
+  chart?: string;
 }
 
 export const BENCH_SETTINGS: SettingsOf<BenchSettings> = {
   suite: { flag: 'suite', type: 'enum-list', metavar: 'NAME[,NAME]', choices: [...BENCH_SUITES, 'all'], noun: 'suite', default: ['all'], help: `suites to run: ${BENCH_SUITES.join(' | ')} | all` },
-  peers: { flag: 'peers', type: 'boolean', default: false, help: 'add tfjs WebGPU rows on the same adapter (devDependencies)' },
+  peers: { flag: 'peers', type: 'enum-list', metavar: 'NAME[,NAME]', choices: ['tfjs', 'torch'], noun: 'peer', default: [], help: 'other implementations timed in the same run: tfjs (WebGPU on the same adapter; devDependencies) | torch (PyTorch on the CPU at 1 thread and at every core; a Python with torch, e.g. Debian\'s python3-torch)' },
   quick: { flag: 'quick', type: 'boolean', default: false, help: 'fewer cases and iterations (a smoke run)' },
-  json: { flag: 'json', type: 'string', metavar: 'FILE', nonEmpty: 'a file name', help: 'write { adapter, results: [...] } to FILE' },
+  budgetMs: { flag: 'budget-ms', type: 'int', metavar: 'MS', range: { min: 1 }, help: 'time budget per case in ms (default 300 with --quick, 2000 without); sampling also stops once the standard error is under 1 %' },
+  clock: { flag: 'clock', type: 'enum', metavar: 'NAME', choices: ['auto', 'gpu-timestamp', 'wall'], noun: 'clock', default: 'auto', help: 'auto: GPU timestamps where the device has them (cases with a peer use the wall clock)' },
+  json: { flag: 'json', type: 'string', metavar: 'FILE', nonEmpty: 'a file name', help: 'write { adapter, peers, results: [...], comparisons: [...] } to FILE' },
+  chart: { flag: 'chart', type: 'string', metavar: 'FILE', nonEmpty: 'a file name', help: 'draw the medians as a chart: FILE.svg or FILE.png' },
 };
 
 export interface ExportSettings {
