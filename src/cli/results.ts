@@ -20,12 +20,17 @@ export function accuracyTable(tasks: Task[], accuracy: number[][]): string {
   return lines.join('\n');
 }
 
-/** The metrics of a run in one line each, task-aware then task-agnostic (stdout after the matrices). */
-export function metricsSummary(metrics: ReturnType<typeof runMetrics>): string {
+/**
+ * The metrics of a run in one line each, task-aware then task-agnostic, and how often the task was
+ * inferred right after the last task beside chance (stdout after the matrices).
+ */
+export function metricsSummary(metrics: ReturnType<typeof runMetrics>, taskInference?: readonly (readonly number[])[]): string {
   const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)}`);
   const line = (what: string, m: NonNullable<typeof metrics.taskAgnostic>) =>
     `${what}: average accuracy ${pct(m.averageAccuracy.at(-1) ?? null)} %, BWT ${pct(m.bwt)}, forgetting ${pct(m.forgetting)}, FWT ${m.fwt === null ? 'n/a (no single-task references)' : pct(m.fwt)} (points)`;
-  return [line('task-aware', metrics.taskAware), metrics.taskAgnostic ? line('task-agnostic', metrics.taskAgnostic) : 'task-agnostic: n/a (not evaluated for every task)'].join('\n');
+  const last = taskInference?.at(-1);
+  const inferred = last && last.length > 1 ? [`task inferred right after the last task: ${pct(last.reduce((a, b) => a + b, 0) / last.length)} % (chance ${pct(1 / last.length)} %)`] : [];
+  return [line('task-aware', metrics.taskAware), metrics.taskAgnostic ? line('task-agnostic', metrics.taskAgnostic) : 'task-agnostic: n/a (not evaluated for every task)', ...inferred].join('\n');
 }
 
 /**

@@ -69,7 +69,7 @@ async function train(a: TrainArgs): Promise<void> {
     }
     process.stdout.write(`\nTest accuracy (%) on each task (columns) after training through each task (rows), told the task:\n${accuracyTable(tasks, result.accuracy)}\n`);
     process.stdout.write(`\nThe same without being told the task (${trainer.net.taskConditioned ? 'the task inferred from each task\'s forward' : 'the argmax over every head learned'}):\n${accuracyTable(tasks, result.accuracyTaskAgnostic)}\n`);
-    process.stdout.write(`\n${metricsSummary(json.metrics)}\n`);
+    process.stdout.write(`\n${metricsSummary(json.metrics, result.taskInferenceAccuracy)}\n`);
     if (process.env.WEBGPU_HAT_STATS) process.stderr.write(`engine: ${JSON.stringify(engine.stats())}\n`);
     if (writeError) throw new Error(`the results could not be written to ${a.out}: ${writeError.message} (the tables above are the run's)`);
     process.stdout.write(`\ntrained ${result.trainedSamples} samples in ${result.trainSeconds.toFixed(1)} s (${Math.round(result.samplesPerSecond)} samples/s); results: ${a.out}\n`);

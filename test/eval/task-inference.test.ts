@@ -12,6 +12,8 @@ import { createTrainer } from '../../src/approaches/registry.ts';
 import { countTaskInference, inferTasks, stackTaskLogits, TASK_SCORES, type TaskScore } from '../../src/kernels/task-inference.ts';
 import { withTaskAgnosticResults } from '../../src/train/state.ts';
 import { smallConfig } from '../train/fixtures.ts';
+import { buildReport } from '../../src/report/report.ts';
+import type { RunResult } from '../../src/eval/metrics.ts';
 
 /** The kernel's choice, in float64: per row, the best task under `score` (first on ties) and its argmax. */
 function reference(perTask: number[][][], score: TaskScore): { task: number[]; label: number[] } {
@@ -127,6 +129,10 @@ for (const approach of ['hat', 'sgd'] as const) {
       assert.ok(Math.abs(inferred[0]! + inferred[1]! - 1) < 1e-6, `inference ${inferred.join(', ')}: mean must be chance (0.5)`);
       // A prediction is right for at most one of the two labels: mean task-agnostic accuracy ≤ 0.5.
       assert.ok(agnostic[0]! + agnostic[1]! <= 1 + 1e-6, `task-agnostic ${agnostic.join(', ')}: mean above chance`);
+      // And the report says that task inference is at chance rather than claiming it works.
+      const result: RunResult = { benchmark: 'twins', approach, seed: 0, tasks: tasks.map((t) => ({ name: t.name, classes: t.classes, nTrain: t.train.n, nValid: t.valid.n, nTest: t.test.n })), ...r };
+      const row = buildReport([result]).markdown.split('\n').find((l) => l.startsWith(`| ${approach} | 1 |`))!;
+      assert.ok(row.endsWith('(50.0) at chance |'), row);
     } finally {
       trainer.dispose();
     }
