@@ -69,7 +69,8 @@ export async function runOnQueue(pending: readonly PlannedRun[], dir: string, ur
       if (waiting.size > 0) await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
     }
   } finally {
-    await queue.close().catch(() => {});
+    // Bounded too: closing waits on Redis, which may be the thing that went away.
+    await withTimeout(queue.close(), REDIS_TIMEOUT_MS, 'close').catch(() => {});
     connection.disconnect();
   }
 }

@@ -13,6 +13,7 @@ import { findFinished } from '../../src/sweep/outcome.ts';
 import { runOnQueue } from '../../src/sweep/producer.ts';
 import { sweepProgress } from '../../src/sweep/progress.ts';
 import { QUEUE_NAME, jobOptions } from '../../src/sweep/queue.ts';
+import { readRun, writeRun } from '../../src/sweep/results-dir.ts';
 import { RedisUnavailableError, bullConnection } from '../../src/sweep/redis.ts';
 import { skip } from '../helpers.ts';
 import { freePort, kill, redisInstalled, startCli, startRedis, tempDir, waitFor, writeTinySequence, type Cli, type RedisServer } from './_fixtures.ts';
@@ -79,6 +80,27 @@ test('a Redis that is not there: a named error, with the URL and without the pas
   assert.is(await cli.exited, 1);
   assert.match(cli.output(), new RegExp(`RedisUnavailableError: cannot reach Redis at redis://127.0.0.1:${port}`));
   void context;
+});
+
+test('Redis gone while the producer waits: named within seconds, and what DIR held stays', async (context) => {
+  await withRedis(context, async (redis) => {
+    const plan = planFromGrid({ approaches: ['hat'], seeds: [0, 1], train: TINY });
+    const dir = tempDir('sweep-lost');
+    const kept = { benchmark: 'split-mnist', approach: 'hat', seed: 0, tasks: [], accuracy: [], maskUsage: [] };
+    writeRun(dir, plan.runs[0]!.id, kept);
+    const { outcome, pending } = findFinished(plan.runs, dir);
+    assert.is(pending.length, 1);
+    const producing = runOnQueue(pending, dir, redis.url, outcome, quiet(), { pollMs: 100 });
+    const failure = producing.then(() => null, (e: Error) => e);
+    await new Promise((r) => setTimeout(r, 1000));
+    const t0 = Date.now();
+    await redis.stop();
+    const e = await failure;
+    assert.ok(e instanceof RedisUnavailableError, `${e?.name}: ${e?.message}`);
+    assert.match(e.message, `lost Redis at ${redis.url}`);
+    assert.ok(Date.now() - t0 < 12_000, `named in ${Date.now() - t0} ms`);
+    assert.equal(readRun(dir, plan.runs[0]!.id), kept);
+  });
 });
 
 test('a small grid over 2 workers equals the embedded run, result for result', async (context) => {
