@@ -15,7 +15,7 @@ export interface TaskInfo {
   nTest: number;
 }
 
-/** One run's results file (src/train-cli.ts writes it; src/continual/random.ts makes random's). */
+/** One run's results file (src/cli/results.ts writes it; src/eval/random.ts makes random's). */
 export interface RunResult {
   benchmark: string;
   approach: string;
@@ -25,6 +25,12 @@ export interface RunResult {
   accuracy: number[][];
   /** Per task learned, per gated layer, the fraction of units whose cumulative mask is over 0.5 (HAT). */
   maskUsage: number[][];
+  /** The same layout as accuracy, the task not given (docs/metrics.md); absent from older results. */
+  accuracyTaskAgnostic?: number[][];
+  /** taskInferenceAccuracy[t][u]: the fraction of task u's test samples whose task was inferred right after task t. */
+  taskInferenceAccuracy?: number[][];
+  /** Each task's test accuracy trained alone (FWT's references), or null. */
+  singleTaskAccuracy?: number[] | null;
   [key: string]: unknown;
 }
 

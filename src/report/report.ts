@@ -73,7 +73,7 @@ export function summarise(runs: readonly RunResult[], options: ReportOptions = {
     const masks = list.every((r) => r.maskUsage.length > 0 && r.maskUsage.every((row) => row.length > 0)) ? meanMatrix(list.map((r) => r.maskUsage)) : null;
     const matrices = list as (RunResult & MatricesOfRun)[];
     const agnostic = matrices.every((r) => isCompleteMatrix(r.accuracyTaskAgnostic)) ? meanMatrix(matrices.map((r) => r.accuracyTaskAgnostic!)) : null;
-    const inference = list.map((r) => meanTaskInference(r.taskInferenceAccuracy as number[][] | undefined));
+    const inference = list.map((r) => meanTaskInference(r.taskInferenceAccuracy));
     return {
       approach, seeds: list.map((r) => r.seed),
       rho: rhoMissing || isRef ? null : forgettingOverSeeds(list, joint, random),
