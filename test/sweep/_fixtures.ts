@@ -2,7 +2,7 @@
 // no persistence), a tiny learnable task-sequence file in a temp data root, and `webgpu-hat` processes
 // (workers, producers) that are always killed when the test ends.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,19 +40,38 @@ export async function freePort(): Promise<number> {
 
 export interface RedisServer {
   url: string;
+  /** TLS only: the self-signed certificate clients must trust (NODE_EXTRA_CA_CERTS for a process). */
+  certificate?: string;
   stop(): Promise<void>;
 }
 
-/** A redis-server on 127.0.0.1 as the docs recommend for BullMQ (noeviction), ready to answer. */
-export async function startRedis(password?: string): Promise<RedisServer> {
+/** A self-signed certificate for 127.0.0.1 in `dir` (openssl), or null where openssl is missing. */
+function selfSignedCertificate(dir: string): { cert: string; key: string } | null {
+  const cert = join(dir, 'cert.pem'), key = join(dir, 'key.pem');
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  return r.status === 0 ? { cert, key } : null;
+}
+
+/**
+ * A redis-server on 127.0.0.1 as the docs recommend for BullMQ (noeviction), ready to answer; with a
+ * password, and with TLS only (rediss://) when asked. Null when TLS was asked and cannot be had.
+ */
+export async function startRedis(password?: string, tls = false): Promise<RedisServer | null> {
   const port = await freePort();
   const dir = tempDir('redis');
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir, ...(password ? ['--requirepass', password] : [])];
+  const pair = tls ? selfSignedCertificate(dir) : null;
+  if (tls && !pair) return null;
+  const listen = pair ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', pair.cert, '--tls-key-file', pair.key, '--tls-ca-cert-file', pair.cert, '--tls-auth-clients', 'no'] : ['--port', String(port)];
+  const args = [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir, ...(password ? ['--requirepass', password] : [])];
   const child = spawn('redis-server', args, { stdio: 'ignore' });
-  const url = `redis://${password ? `:${password}@` : ''}127.0.0.1:${port}`;
+  const url = `${pair ? 'rediss' : 'redis'}://${password ? `:${password}@` : ''}127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    if (child.exitCode !== null) {
+      if (tls) return null; // a redis-server built without TLS refuses --tls-port
+      throw new Error(`redis-server exited with ${child.exitCode}`);
+    }
+    const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, ...(pair ? { tls: { ca: readFileSync(pair.cert) } } : {}) });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -67,6 +86,7 @@ export async function startRedis(password?: string): Promise<RedisServer> {
   }
   return {
     url,
+    ...(pair ? { certificate: pair.cert } : {}),
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
@@ -111,8 +131,8 @@ const children = new Set<ChildProcess>();
 process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
 
 /** `webgpu-hat ...args` as a child process (killed when the test process exits). */
-export function startCli(args: string[], cwd = ROOT): Cli {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } });
+export function startCli(args: string[], cwd = ROOT, env: Record<string, string> = {}): Cli {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', ...env } });
   children.add(child);
   let text = '';
   child.stdout!.on('data', (d) => { text += String(d); });

@@ -43,9 +43,10 @@ function numbers(r: RunResult) {
 const quiet = () => sweepProgress(0, 0, { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream);
 
 /** Runs `body` with its own Redis and workers, and stops them all whatever happens. */
-async function withRedis(context: { __test__?: string }, body: (redis: RedisServer, spawned: Cli[]) => Promise<void>, password?: string): Promise<void> {
+async function withRedis(context: { __test__?: string }, body: (redis: RedisServer, spawned: Cli[]) => Promise<void>, password?: string, tls = false): Promise<void> {
   if (!HAVE_REDIS) return skip(context, 'redis-server is not installed (apt-get install redis-server)');
-  const redis = await startRedis(password);
+  const redis = await startRedis(password, tls);
+  if (!redis) return skip(context, 'no TLS here (openssl missing, or redis-server built without TLS)');
   const spawned: Cli[] = [];
   try {
     await body(redis, spawned);
@@ -209,6 +210,20 @@ test('a job naming a file outside the data root, or an unknown setting, fails on
       await queue.close();
     }
   }, 'lab-secret');
+});
+
+test('TLS and a password (rediss://:PASSWORD@HOST:PORT): a sweep through one worker', async (context) => {
+  await withRedis(context, async (redis, spawned) => {
+    const { root, gridPath } = sweepFiles({ grid: {}, approaches: ['hat'] });
+    const trust = { NODE_EXTRA_CA_CERTS: redis.certificate! };
+    spawned.push(startCli(['worker', '--queue', redis.url, '--data-root', root], root, trust));
+    const producer = startCli(['sweep', '--config', gridPath, '--out', join(root, 'out'), '--queue', redis.url], root, trust);
+    spawned.push(producer);
+    assert.is(await producer.exited, 0, producer.output());
+    assert.is(readRuns(join(root, 'out')).size, 2);
+    assert.not.match(producer.output(), 'tls-secret', 'the password is never shown');
+    assert.match(producer.output(), /queued on rediss:\/\/:\*\*\*@127\.0\.0\.1/);
+  }, 'tls-secret', true);
 });
 
 test.run();
