@@ -4,7 +4,7 @@
 // reference.
 import {
   APPROACHES, APPROACH_SETTINGS, BENCHMARKS, CONFIG_SETTINGS, COMPARE_SETTINGS, PRESETS, RUN_SETTINGS, UsageError, appliesTo, checkValue, parseFlag,
-  type Approach, type Setting,
+  type Setting,
 } from '../config/index.ts';
 import { bySeed, plannedRun, type PlannedRun, type SweepPlan } from './plan.ts';
 import type { SweepApproach } from './spec.ts';
@@ -123,7 +123,7 @@ export function planFromGrid(json: unknown, file = 'GRID.json'): SweepPlan {
       const label = combo.length ? combo.map((c) => `${c.axis.name}=${formatValue(c.axis.ref.negate ? !c.value : c.value)}`).join(' ') : 'defaults';
       for (const seed of seeds) {
         try {
-          runs.push(plannedRun({ benchmark, approach: approach as Approach, config: { ...config, approach, seed } as never, approachOptions: options, seed, tasks, ...(fashionDir ? { fashionDir } : {}) }, label));
+          runs.push(plannedRun({ benchmark, approach, config: { ...config, approach, seed }, approachOptions: options, seed, tasks, ...(fashionDir ? { fashionDir } : {}) }, label));
         } catch (e) {
           if (e instanceof UsageError) throw new UsageError(`${file}: ${approach} ${label}: ${e.message}`);
           throw e;

@@ -1,5 +1,6 @@
 // The runs of a sweep, in the order they run (seed, then approach, then setting: a worker or the
 // embedded runner reuses one seed's task sequence), each with its id and its setting's id and label.
+import type { TrainConfig } from '../config/index.ts';
 import { runId, settingId, validateRunSpec, type RunSpec, type SweepApproach } from './spec.ts';
 
 export interface PlannedRun {
@@ -19,8 +20,11 @@ export interface SweepPlan {
   runs: PlannedRun[];
 }
 
+/** A spec before the schema fills in its defaults: some of the config's keys. */
+export type PartialRunSpec = Omit<RunSpec, 'config'> & { config: Partial<TrainConfig> | null };
+
 /** A planned run from a spec (checked and completed with the schema's defaults first). */
-export function plannedRun(spec: RunSpec, label: string): PlannedRun {
+export function plannedRun(spec: PartialRunSpec, label: string): PlannedRun {
   const resolved = validateRunSpec(spec);
   return { id: runId(resolved), settingId: settingId(resolved), label, spec: resolved };
 }
