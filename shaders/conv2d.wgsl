@@ -7,12 +7,7 @@
 // defining epilogue_channel(o) -> vec4<f32> (computed once per channel of a block) and
 // epilogue(n, o, pixel, acc, ch) -> f32, whose own buffers start at @binding(4).
 // Grid folded: invocation g = (wid.y·nwg.x + wid.x)·WG + lid; tile_p = g % tiles_p, tile_o = g / tiles_p.
-struct ConvParams {
-  n: u32, c: u32, h: u32, w: u32,
-  o: u32, oh: u32, ow: u32, tiles_p: u32,
-  epi_f: vec4<f32>, epi_u: vec4<u32>,
-}
-@group(0) @binding(0) var<uniform> params: ConvParams;
+#include "conv2d_params"
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> Wt: array<f32>;
 @group(0) @binding(3) var<storage, read_write> Y: array<f32>;
@@ -20,12 +15,7 @@ struct ConvParams {
 const TO: u32 = {{TO}}u;
 const TP: u32 = {{TP}}u;
 const WG: u32 = {{WG}}u;
-override KH: u32 = 3u;
-override KW: u32 = 3u;
-override SH: u32 = 1u;
-override SW: u32 = 1u;
-override PH: u32 = 0u;
-override PW: u32 = 0u;
+#include "conv2d_geometry"
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -33,8 +23,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let C = params.c; let H = params.h; let W = params.w; let O = params.o;
   let OHW = params.oh * params.ow;
   let P = params.n * OHW;
-  let tile_p = g % params.tiles_p;
-  let tile_o = g / params.tiles_p;
+  let tile_p = g % params.tiles;
+  let tile_o = g / params.tiles;
   let p0 = tile_p * TP;
   let o0 = tile_o * TO;
   if (p0 >= P || o0 >= O) { return; }

@@ -4,12 +4,7 @@
 // × TQ input pixels (flattened over N·H·W); per (kh, kw) the per-pixel dY offsets and validity are computed
 // once, then the o loop loads TC weights and TQ gradients and does TC·TQ multiply-adds.
 // Defines: {{TC}}, {{TQ}}, {{WG}}. Overrides: KH, KW, SH, SW, PH, PW. Bindings: 1 dY, 2 W, 3 dX.
-struct ConvParams {
-  n: u32, c: u32, h: u32, w: u32,
-  o: u32, oh: u32, ow: u32, tiles_q: u32,
-  epi_f: vec4<f32>, epi_u: vec4<u32>,
-}
-@group(0) @binding(0) var<uniform> params: ConvParams;
+#include "conv2d_params"
 @group(0) @binding(1) var<storage, read> dY: array<f32>;
 @group(0) @binding(2) var<storage, read> Wt: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dX: array<f32>;
@@ -17,12 +12,7 @@ struct ConvParams {
 const TC: u32 = {{TC}}u;
 const TQ: u32 = {{TQ}}u;
 const WG: u32 = {{WG}}u;
-override KH: u32 = 3u;
-override KW: u32 = 3u;
-override SH: u32 = 1u;
-override SW: u32 = 1u;
-override PH: u32 = 0u;
-override PW: u32 = 0u;
+#include "conv2d_geometry"
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -32,8 +22,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let OHW = OH * OW;
   let HW = H * W;
   let Q = params.n * HW;
-  let tile_q = g % params.tiles_q;
-  let tile_c = g / params.tiles_q;
+  let tile_q = g % params.tiles;
+  let tile_c = g / params.tiles;
   let q0 = tile_q * TQ;
   let c0 = tile_c * TC;
   if (q0 >= Q || c0 >= C) { return; }

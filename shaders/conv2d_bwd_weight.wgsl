@@ -5,13 +5,7 @@
 // (partials [SPLIT, O, C·KH·KW] reduced by conv2d_bwd_weight_reduce) so that small weight tensors still
 // spread over all cores. Defines: {{TO}}, {{TK}}, {{WG}}, {{PARTIAL}} (true: write raw partial sums,
 // no epilogue). Overrides: KH, KW, SH, SW, PH, PW. Bindings: 1 dY, 2 X, 3 dW (or partials), 4.. epilogue.
-struct ConvParams {
-  n: u32, c: u32, h: u32, w: u32,
-  o: u32, oh: u32, ow: u32, tiles_k: u32,
-  split: u32, tiles_ok: u32, _p0: u32, _p1: u32,
-  epi_f: vec4<f32>, epi_u: vec4<u32>,
-}
-@group(0) @binding(0) var<uniform> params: ConvParams;
+#include "conv2d_split_params"
 @group(0) @binding(1) var<storage, read> dY: array<f32>;
 @group(0) @binding(2) var<storage, read> X: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dW: array<f32>;
@@ -20,12 +14,7 @@ const TO: u32 = {{TO}}u;
 const TK: u32 = {{TK}}u;
 const WG: u32 = {{WG}}u;
 const PARTIAL: bool = {{PARTIAL}};
-override KH: u32 = 3u;
-override KW: u32 = 3u;
-override SH: u32 = 1u;
-override SW: u32 = 1u;
-override PH: u32 = 0u;
-override PW: u32 = 0u;
+#include "conv2d_geometry"
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

@@ -1,13 +1,7 @@
 // Sums the SPLIT partial weight gradients [split, O, C·KH·KW] of conv2d_bwd_weight and applies the
 // weight-gradient epilogue. Bindings match conv2d_bwd_weight so epilogue snippets bind at 4..:
 // 1 partials, 2 partials again (unused; keeps the binding numbers), 3 dW.
-struct ConvParams {
-  n: u32, c: u32, h: u32, w: u32,
-  o: u32, oh: u32, ow: u32, tiles_k: u32,
-  split: u32, tiles_ok: u32, kk: u32, count: u32,
-  epi_f: vec4<f32>, epi_u: vec4<u32>,
-}
-@group(0) @binding(0) var<uniform> params: ConvParams;
+#include "conv2d_split_params"
 @group(0) @binding(1) var<storage, read> part: array<f32>;
 @group(0) @binding(2) var<storage, read> part2: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dW: array<f32>;

@@ -2,15 +2,14 @@
 // rows oh·SH .. oh·SH+KH−1, columns ow·SW .. ow·SW+KW−1, and argmax = ih·W + iw of the first maximum
 // (index within the input plane), kept for the backward. One invocation per output element.
 // Bindings: 1 X [N, C, H, W], 2 Y [N, C, OH, OW], 3 argmax (u32, same shape as Y).
-struct PoolParams { planes: u32, h: u32, w: u32, oh: u32, ow: u32, kh: u32, kw: u32, sh: u32, sw: u32, _p0: u32, _p1: u32, _p2: u32 }
-@group(0) @binding(0) var<uniform> params: PoolParams;
+#include "maxpool2d_params"
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> arg: array<u32>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * 64u + lid;
+  let i = pool_invocation(wid, nwg, lid);
   let ohw = params.oh * params.ow;
   if (i >= params.planes * ohw) { return; }
   let plane = i / ohw;

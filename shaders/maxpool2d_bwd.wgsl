@@ -2,15 +2,14 @@
 // argmax is this pixel of dY. Correct for overlapping windows (stride < kernel) without atomics, and
 // writes every element of dX (no separate zero fill). One invocation per input element.
 // Bindings: 1 dY [N, C, OH, OW], 2 argmax (u32), 3 dX [N, C, H, W].
-struct PoolParams { planes: u32, h: u32, w: u32, oh: u32, ow: u32, kh: u32, kw: u32, sh: u32, sw: u32, _p0: u32, _p1: u32, _p2: u32 }
-@group(0) @binding(0) var<uniform> params: PoolParams;
+#include "maxpool2d_params"
 @group(0) @binding(1) var<storage, read> dY: array<f32>;
 @group(0) @binding(2) var<storage, read> arg: array<u32>;
 @group(0) @binding(3) var<storage, read_write> dX: array<f32>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * 64u + lid;
+  let i = pool_invocation(wid, nwg, lid);
   let hw = params.h * params.w;
   if (i >= params.planes * hw) { return; }
   let plane = i / hw;

@@ -93,7 +93,7 @@ export interface KernelDeclaration<Shape = any> {
   shapes: readonly SweepCase<Shape>[];
   /** Tolerance of the comparison with the reference for a shape. */
   tolerance(shape: Shape): Tolerance;
-  /** Name of the kernel computing the same from primitives, if any. */
+  /** The binding function computing the same from primitives (its unfused twin, e.g. 'hat.hatLinearForwardUnfused'), if any. */
   unfusedTwin?: string;
   /** Problem-level variants the shape selects between (e.g. gated / plain), for listKernels. */
   variants?: readonly string[];

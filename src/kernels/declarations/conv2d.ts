@@ -65,6 +65,6 @@ export const gatedConv2dKernel = convDeclaration<GatedConvShape>({
     };
   },
   shapes: [...convSweep((g) => ({ ...g, gated: true })), { shape: { ...convSweep((g) => g)[2]!.shape, gated: false } }],
-  unfusedTwin: 'gated-conv2d-unfused',
+  unfusedTwin: 'hat.hatConvForwardUnfused',
   variants: ['gated', 'plain (gated = false)'],
 });

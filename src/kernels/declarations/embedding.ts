@@ -61,7 +61,7 @@ export const embeddingGradKernel: KernelDeclaration<EmbeddingGradShape> = {
   shapes: elementwiseSweep((count, i) => ({ count, hasPrev: i % 2 === 0 })),
   // exp and cosh in f32 on the GPU against float64: a few ulps of each.
   tolerance: () => ({ rtol: 2e-5, atol: 1e-6 }),
-  unfusedTwin: 'embedding-grad-unfused',
+  unfusedTwin: 'hat.hatEmbeddingGradUnfused',
   variants: ['with prev (later tasks)', 'without prev (first task)'],
   describeShape: (sh) => `[${sh.count}]${sh.hasPrev ? '' : ' no prev'}`,
 };
@@ -103,7 +103,7 @@ export const embeddingStepKernel: KernelDeclaration<EmbeddingStepShape> = {
   bytes: (sh) => 12 * sh.count,
   shapes: elementwiseSweep((count, i) => ({ count, clipMode: (i % 3) as 0 | 1 | 2 })),
   tolerance: () => ({ rtol: 1e-6, atol: 1e-6 }),
-  unfusedTwin: 'embedding-step-unfused',
+  unfusedTwin: 'hat.hatEmbeddingStepUnfused',
   variants: ['no clip', 'clip factor', 'clip from the global norm'],
   describeShape: (sh) => `[${sh.count}] clip mode ${sh.clipMode}`,
 };

@@ -69,7 +69,7 @@ export const gateBackwardKernel: KernelDeclaration<GateBackwardShape> = {
   ],
   // dE and db are sums over outer × inner terms of size ≤ 2: f32 rounding grows with the count.
   tolerance: (sh) => ({ rtol: 1e-4, atol: 2e-6 * sh.outer * sh.inner }),
-  unfusedTwin: 'gate-backward-unfused',
+  unfusedTwin: 'hat.hatGateBackwardUnfused',
   variants: ['gated', 'plain ReLU/dropout backward (gated = false)'],
   describeShape: (sh) => `[${sh.outer}x${sh.units}x${sh.inner}]${sh.hasPost ? ' post' : ''}${sh.gated ? '' : ' plain'}`,
 };
@@ -107,6 +107,6 @@ export const maskUpdateKernel: KernelDeclaration<MaskUpdateShape> = {
     { shape: { count: 70000 }, spec: { wg: 1 }, why: 'more than 65,535 workgroups', heavy: true },
   ],
   tolerance: () => ({ rtol: 1e-6, atol: 1e-7 }),
-  unfusedTwin: 'mask-update-unfused',
+  unfusedTwin: 'hat.hatMaskUpdateUnfused',
   describeShape: (sh) => `[${sh.count}]`,
 };

@@ -38,7 +38,7 @@ export const gatedMatmulKernel = matmulDeclaration<GatedMatmulShape>({
   ],
   // The gate and dropout scale add a rounding or two on top of the GEMM's.
   tolerance: (s) => { const t = gemmTolerance(s); return { rtol: t.rtol + 1e-6, atol: t.atol }; },
-  unfusedTwin: 'gated-matmul-unfused',
+  unfusedTwin: 'hat.hatLinearForwardUnfused',
   variants: ['gated', 'plain (gated = false)'],
   describe: (s) => `${s.m}x${s.n}x${s.k}${s.gated ? '' : ' plain'}`,
 });

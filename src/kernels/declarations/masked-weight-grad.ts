@@ -31,7 +31,7 @@ export const maskedWeightGradKernel = matmulDeclaration<MaskedWeightGradShape>({
     { shape: { form: 'tn', m: 63, n: 65, k: 7, pre: false, preRepeat: 1 } },
     { shape: { form: 'tn', m: 20, n: 100, k: 9, pre: true, preRepeat: 25 }, why: 'a layer fed by a flattened conv output' },
   ],
-  unfusedTwin: 'masked-weight-grad-unfused',
+  unfusedTwin: 'hat.hatLinearWeightGradUnfused',
   variants: ['pre and post masks', 'post mask only', 'pre mask repeated (flattened conv input)'],
   describe: (s) => `${s.m}x${s.n}x${s.k}${s.pre ? (s.preRepeat > 1 ? ` pre×${s.preRepeat}` : '') : ' post only'}`,
 });
