@@ -59,7 +59,8 @@ export interface Head {
 }
 
 export interface NetworkConfig {
-  kind: 'mlp' | 'alexnet';
+  /** resnet18 is built by ResNet18 (src/nn/resnet.ts), not by HatNetwork. */
+  kind: 'mlp' | 'alexnet' | 'resnet18';
   inputShape: [number, number, number];
   /** Classes per task (one head each). */
   classesPerTask: number[];
@@ -67,6 +68,8 @@ export interface NetworkConfig {
   hidden?: number[];
   /** AlexNet fc widths (the reference: 2048). */
   fcWidth?: number;
+  /** ResNet-18's base width (the papers: 64; stages width, 2·width, 4·width, 8·width). */
+  width?: number;
   gated: boolean;
   seed: number;
   /** Embedding init: 'normal' N(0,1), or [lo, hi] uniform. */
@@ -137,6 +140,7 @@ export class HatNetwork {
   private readonly runSeed: number;
 
   constructor(readonly engine: Engine, readonly config: NetworkConfig) {
+    if (config.kind === 'resnet18') throw new Error('HatNetwork builds mlp and alexnet; --net resnet18 is ResNet18 (src/nn/resnet.ts), which this approach does not build');
     const rng = new Rng(deriveSeed(config.seed, 0x5eed));
     const nTasks = config.classesPerTask.length;
     const [c, h, w] = config.inputShape;
