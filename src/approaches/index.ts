@@ -1,6 +1,7 @@
 // The approaches: HAT and the baselines, each implementing Approach (src/train/approach.ts).
 export { createApproach, createTrainer, type ApproachOptions } from './registry.ts';
 export { hatApproach, type HatOptions } from './hat.ts';
+export { adahatApproach, type AdahatOptions } from './adahat.ts';
 export { sgdApproach } from './sgd.ts';
 export { sgdFrozenApproach } from './sgd-frozen.ts';
 export { jointApproach } from './joint.ts';

@@ -9,6 +9,7 @@ import { NonFiniteLossError } from '../train/errors.ts';
 import { positionLabel, type TrainResult, type TrainerSnapshot } from '../train/state.ts';
 import { createApproach } from '../approaches/registry.ts';
 import { loadBenchmark } from './benchmarks.ts';
+import { networkCapacity } from '../eval/capacity.ts';
 import { openCheckpoints } from './checkpoints.ts';
 import { parseTrainArgs } from './flags.ts';
 import { progressPrinter } from './progress.ts';
@@ -56,8 +57,13 @@ async function train(a: TrainArgs): Promise<void> {
       }
       throw e;
     }
+    // Per task and layer, the units each task uses, shares and leaves free (networks with task gates).
+    const capacity = trainer.net.layers.some((l) => l.embeddings.length > 0)
+      ? await networkCapacity(trainer.net, tasks.map((_, t) => t), { smax: c.smax, threshold: c.maskThreshold })
+      : null;
     const json = {
       ...resultsJson(a.benchmark, c, tasks, result, engine),
+      capacity,
       ...(resume ? { resumedFrom: { checkpoint: resume.path, position: positionLabel(resume.checkpoint.state) } } : {}),
     };
     let writeError: Error | null = null;

@@ -4,3 +4,4 @@
 export * from './metrics.ts';
 export * from './random.ts';
 export * from './accuracy-metrics.ts';
+export * from './capacity.ts';

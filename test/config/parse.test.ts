@@ -92,7 +92,9 @@ test('compare, bench and export flags', () => {
   throwsUsage(() => parseFlag(COMPARE_SETTINGS.seeds, '1..3'), /^--seeds: expected a list or ranges like 0-4 or 0,2,5, got "1\.\.3"$/);
   assert.equal(parseFlag(COMPARE_SETTINGS.approaches, 'hat, ewc,random'), ['hat', 'ewc', 'random']);
   assert.equal(parseFlags('compare', COMPARE_SETTINGS, {}), { approaches: ['hat', 'sgd', 'sgd-frozen', 'ewc', 'imm-mean', 'imm-mode', 'lwf', 'lfl', 'pathnet', 'progressive'], seeds: [0, 1, 2], out: undefined });
-  assert.equal(parseFlags('bench', BENCH_SETTINGS, { suite: 'gates,step', quick: true }), { suite: ['gates', 'step'], peers: false, quick: true, json: undefined });
+  assert.equal(parseFlags('bench', BENCH_SETTINGS, { suite: 'gates,step', quick: true }), { suite: ['gates', 'step'], peers: [], quick: true, budgetMs: undefined, clock: 'auto', json: undefined, chart: undefined });
+  assert.equal(parseFlags('bench', BENCH_SETTINGS, { peers: 'torch,tfjs', 'budget-ms': '500' }).peers, ['torch', 'tfjs']);
+  assert.throws(() => parseFlags('bench', BENCH_SETTINGS, { peers: 'jax' }), /--peers: unknown peer "jax" \(tfjs \| torch\)/);
   throwsUsage(() => parseFlags('export', EXPORT_SETTINGS, { checkpoint: 'ck' }), /^export: --out FILE\.safetensors is required$/);
   assert.equal(parseFlags('export', EXPORT_SETTINGS, { checkpoint: 'ck', out: 'w.safetensors' }), { checkpoint: 'ck', out: 'w.safetensors' });
 });
