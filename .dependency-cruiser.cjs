@@ -9,14 +9,14 @@
 //   6  src/train/, then src/approaches/ (may import train), then src/eval/ (may import both)
 //   5  src/nn/
 //   4  src/ops/
-//   3  src/kernels/, src/autograd.ts
+//   3  src/kernels/, src/autograd.ts, src/testing/ (checkKernel: kernels against their references)
 //   2  src/tensor.ts
 //   1  src/runtime/, src/data/, src/io/, src/config/, src/chart/ (config and chart import nothing else)
 
 const floors = [
   { name: 'floor 1 (runtime, data, io, config, chart)', path: '^src/(runtime|data|io|config|chart)/' },
   { name: 'floor 2 (tensor)', path: '^src/tensor\\.[jt]s$' },
-  { name: 'floor 3 (kernels, autograd)', path: '^src/(kernels/|autograd\\.[jt]s$)' },
+  { name: 'floor 3 (kernels, autograd, testing)', path: '^src/(kernels/|testing/|autograd\\.[jt]s$)' },
   { name: 'floor 4 (ops)', path: '^src/ops/' },
   { name: 'floor 5 (nn)', path: '^src/nn/' },
   { name: 'floor 6 (train, approaches, eval)', path: '^src/(train|approaches|eval)/' },
