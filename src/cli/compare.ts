@@ -13,6 +13,7 @@ import { plannedRun, type PlannedRun } from '../sweep/plan.ts';
 import { sweepProgress } from '../sweep/progress.ts';
 import { parseTrainArgs, readFlags } from './flags.ts';
 import { runHere } from './sweep.ts';
+import { loadBenchmark } from './benchmarks.ts';
 
 /** --seeds' text as seeds: "0-4", "0,2,5", "0-2,5". */
 export function parseSeeds(spec: string): number[] {
@@ -64,6 +65,33 @@ function comparePlan(rest: readonly string[], approaches: readonly string[], see
   return runs;
 }
 
+/**
+ * Per seed, the test accuracy of each task trained alone from random initialisation on the plain network
+ * (the same settings as the sgd runs): forward transfer's reference. Cached in DIR/references/seed<N>.json
+ * and trained again only when the tasks or settings change.
+ */
+async function singleTaskReferences(dir: string, rest: readonly string[], seeds: readonly number[]): Promise<Map<number, number[]>> {
+  const { createEngine } = await import('../runtime/node.ts');
+  const { cachedSingleTaskReferences, readReferences, referencesPath } = await import('./results.ts');
+  const out = new Map<number, number[]>();
+  let engine: Awaited<ReturnType<typeof createEngine>> | null = null;
+  try {
+    for (const seed of seeds) {
+      const a = runArgs(rest, seed, 'sgd');
+      const tasks = await loadBenchmark(a);
+      const cached = readReferences(referencesPath(dir, seed), tasks, a.config, a.config.approach);
+      if (cached) { out.set(seed, [...cached.accuracy]); continue; }
+      engine ??= await createEngine();
+      process.stderr.write(`single-task references, seed ${seed} (forward transfer)\n`);
+      const refs = await cachedSingleTaskReferences({ dir, engine, tasks, config: a.config });
+      out.set(seed, [...refs.accuracy]);
+    }
+  } finally {
+    engine?.destroy();
+  }
+  return out;
+}
+
 export async function run(args: string[]): Promise<HelpRequested | void> {
   // Before splitting: --help among train's flags asks for compare's usage too.
   if (args.includes('--help') || args.includes('-h')) return HELP_REQUESTED;
@@ -91,6 +119,9 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
     progress.end();
   }
   const runs = plan.flatMap((r) => outcome.results.get(r.id) ?? []);
+  // Forward transfer needs each task trained alone from a fresh network, once per seed (cached in DIR).
+  const references = await singleTaskReferences(dir, rest, seeds);
+  for (const r of runs) if (references.has(r.seed)) r.singleTaskAccuracy ??= references.get(r.seed)!;
   const { report, note } = comparisonReport(runs, approaches, layerNamesOf(runs));
   if (note) process.stderr.write(`${note}\n`);
   const written = writeComparisonReport(dir, report);
