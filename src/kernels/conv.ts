@@ -36,17 +36,6 @@ export interface ConvEpilogue {
   u?: readonly number[];
 }
 
-function convParams(g: Conv2dGeometry, tiles: number, extra: readonly number[], epi?: ConvEpilogue): ArrayBuffer {
-  const buf = new ArrayBuffer(96);
-  const u = new Uint32Array(buf);
-  u.set([g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, tiles]);
-  u.set(extra.slice(0, 4), 8);
-  const at = extra.length > 0 ? 12 : 8; // the params struct has 8 or 12 u32 before epi_f
-  if (epi?.f) new Float32Array(buf, at * 4, 4).set(epi.f.slice(0, 4));
-  if (epi?.u) u.set(epi.u.slice(0, 4), at + 4);
-  return buf.slice(0, (at + 8) * 4);
-}
-
 function check(t: Tensor, op: string, shape: readonly number[]): void {
   t.assertAlive(op);
   if (t.dtype !== 'f32') throw new TypeError(`${op}: tensor ${t.label} is ${t.dtype}, expected f32`);
@@ -168,29 +157,23 @@ export function conv2dBackwardWeight(dy: Tensor, x: Tensor, wShape: readonly num
   const wg = opts.tile?.wg ?? pickWg(tilesOK * split);
   const dw = opts.out ?? empty(engine, [g.o, g.c, g.kh, g.kw], 'f32', 'conv2d dW');
   if (opts.out) check(dw, 'conv2d dW out', [g.o, g.c, g.kh, g.kw]);
-  const epi = opts.epilogue ?? { shader: 'conv2d_bwd_weight_epilogue_none' };
-  const partial = split > 1 ? empty(engine, [split, g.o, CKK], 'f32', 'conv2d dW partials') : null;
-  engine.dispatch({
-    label: `conv2d dW ${shapeLabel(g)}${split > 1 ? ` split ${split}` : ''}`,
-    shader: {
-      name: 'conv2d_bwd_weight', append: partial ? ['conv2d_bwd_weight_epilogue_none'] : [...(epi.append ?? []), epi.shader],
-      defines: { TO: rows, TK: cols, WG: wg, PARTIAL: partial !== null }, constants: { ...overrides(g), ...(partial ? {} : epi.constants) },
-    },
-    params: convParams(g, tilesK, [split, tilesOK, 0, 0], partial ? undefined : epi),
-    buffers: [dy.buffer, x.buffer, (partial ?? dw).buffer, ...(partial ? [] : epi.buffers ?? [])],
-    workgroups: linearGrid(engine, tilesOK * split, wg),
-  });
-  if (partial) {
-    const count = g.o * CKK;
-    engine.dispatch({
-      label: `conv2d dW reduce ${split}x${count}`,
-      shader: { name: 'conv2d_bwd_weight_reduce', append: [...(epi.append ?? []), epi.shader], constants: epi.constants },
-      params: convParams(g, tilesK, [split, tilesOK, g.kh * g.kw, count], epi),
-      buffers: [partial.buffer, partial.buffer, dw.buffer, ...(epi.buffers ?? [])],
-      workgroups: linearGrid(engine, count, 64),
-    });
-    partial.dispose(); // returns to the pool; reuse is ordered after this batch's work
+  const epi = opts.epilogue;
+  const mask = !epi || epi.shader === 'conv2d_bwd_weight_epilogue_none' ? 'none' : epi.shader === 'conv2d_epilogue_hat_wgrad' ? (epi.constants?.HAT_PRE === false ? 'post' : 'pre') : null;
+  if (mask === null || (mask !== 'none' && epi?.buffers?.length !== 2)) throw new RangeError(`conv2dBackwardWeight: epilogue ${epi?.shader} is not one of a declared kernel (conv2d_bwd_weight_epilogue_none, conv2d_epilogue_hat_wgrad with post and pre buffers)`);
+  const masks: Record<string, GPUBuffer> = mask === 'none' ? {} : { post: epi!.buffers![0]!, pre: epi!.buffers![1]! };
+  // The block is pinned only when the caller gave one (else the declaration's heuristic picks the same).
+  const pin = opts.tile ? { rows, cols, wg } : undefined;
+  if (split === 1) {
+    runKernel(engine, 'masked-conv-weight-grad', { shape: { ...g, mask }, buffers: { dy: dy.buffer, x: x.buffer, dw: dw.buffer, ...masks }, pin, label: `conv2d dW ${shapeLabel(g)}` });
+    return dw;
   }
+  const partial = empty(engine, [split, g.o, CKK], 'f32', 'conv2d dW partials');
+  runKernel(engine, 'conv2d-weight-grad-partials', { shape: { ...g, split }, buffers: { dy: dy.buffer, x: x.buffer, partials: partial.buffer }, pin, label: `conv2d dW ${shapeLabel(g)} split ${split}` });
+  runKernel(engine, 'conv2d-weight-grad-reduce', {
+    shape: { ...g, split, mask }, buffers: { partials: partial.buffer, partials2: partial.buffer, dw: dw.buffer, ...masks },
+    scalars: { tilesK, tilesOK }, label: `conv2d dW reduce ${split}x${g.o * CKK}`,
+  });
+  partial.dispose(); // returns to the pool; reuse is ordered after this batch's work
   return dw;
 }
 

@@ -70,6 +70,8 @@ export interface KernelDeclaration<Shape = any> {
   /** A user's WGSL replacing the built-in one (the text may `#include "snippet"` from shaders/). */
   wgsl?: WgslText;
   bindings: readonly BindingDecl[];
+  /** The bindings a shape uses when some variants leave some out (default: all of `bindings`). */
+  bindingsFor?(shape: Shape): readonly BindingDecl[];
   params: readonly ParamField[];
   /** Values of the params fields for one call; fields not given are zero. */
   paramValues(shape: Shape, scalars: Record<string, number>, spec: Specialisation): ParamValues;
@@ -186,6 +188,11 @@ export interface KernelCall<Shape> {
   label?: string;
 }
 
+/** The bindings a call of the declaration on this shape binds. */
+export function bindingsOf<Shape>(decl: KernelDeclaration<Shape>, shape: Shape): readonly BindingDecl[] {
+  return decl.bindingsFor?.(shape) ?? decl.bindings;
+}
+
 /** The shader spec the engine compiles for a declaration and specialisation (the user's text when it has one). */
 export function shaderOf<Shape>(decl: KernelDeclaration<Shape>, spec: Specialisation, shape: Shape): ShaderSpec {
   const builtin = decl.shader(spec, shape);
@@ -199,7 +206,7 @@ export function shaderOf<Shape>(decl: KernelDeclaration<Shape>, spec: Specialisa
 
 /** Records one dispatch of the declaration on the given buffers (nothing runs until engine.submit()). */
 export function recordKernel<Shape>(engine: Engine, decl: KernelDeclaration<Shape>, call: KernelCall<Shape>): void {
-  const storage = decl.bindings.filter((b) => b.access !== 'uniform').sort((a, b) => a.binding - b.binding);
+  const storage = bindingsOf(decl, call.shape).filter((b) => b.access !== 'uniform').sort((a, b) => a.binding - b.binding);
   const buffers = storage.map((b) => {
     const buffer = call.buffers[b.name];
     if (!buffer) throw new KernelSpecialisationError(decl.name, `no buffer given for binding ${b.name}`);

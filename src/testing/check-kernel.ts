@@ -5,7 +5,7 @@
 // The result is typed and has a human summary naming the first failing shape, index and values.
 import type { Engine } from '../runtime/engine.ts';
 import { empty, type Tensor } from '../tensor.ts';
-import { recordKernel, type KernelDeclaration, type Problem, type Specialisation, type SweepCase, type Tolerance } from '../kernels/declaration.ts';
+import { bindingsOf, recordKernel, type KernelDeclaration, type Problem, type Specialisation, type SweepCase, type Tolerance } from '../kernels/declaration.ts';
 import { KernelBindingError, KernelMismatchError, KernelOutOfBoundsError, KernelUnwrittenError } from '../kernels/errors.ts';
 import { chooseKernel, kernelOn } from '../kernels/registry.ts';
 import { checkWgslBindings } from '../kernels/wgsl-bindings.ts';
@@ -85,7 +85,7 @@ async function runOnce(engine: Engine, decl: KernelDeclaration, problem: Problem
   const sizes = decl.sizes(problem.shape);
   const tensors: Tensor[] = [];
   const buffers: Record<string, GPUBuffer> = {};
-  const storage = decl.bindings.filter((b) => b.access !== 'uniform');
+  const storage = bindingsOf(decl, problem.shape).filter((b) => b.access !== 'uniform');
   const outputs = storage.filter((b) => b.access === 'read_write');
   try {
     for (const b of storage) {

@@ -67,6 +67,8 @@ test('conv2d and conv2d-bias-relu agree with float64 over their sweeps', async (
   await assertKernel(engine, 'conv2d', { seeds: [1, 2] });
   await assertKernel(engine, 'conv2d-bias-relu', { seeds: [3] });
   await assertKernel(engine, 'conv2d-backward-input', { seeds: [4] });
+  await assertKernel(engine, 'conv2d-weight-grad-partials', { seeds: [5] });
+  await assertKernel(engine, 'conv2d-weight-grad-reduce', { seeds: [6] });
 });
 
 test('conv2d forward: other register blocks and workgroup sizes give the same result', async () => {

@@ -2,6 +2,7 @@
 import type { KernelDeclaration } from '../declaration.ts';
 import { conv2dBiasReluKernel, conv2dKernel, gatedConv2dKernel } from './conv2d.ts';
 import { conv2dBackwardInputKernel } from './conv2d-backward-input.ts';
+import { conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel } from './conv2d-weight-grad.ts';
 import { dropoutKernel } from './dropout.ts';
 import { embeddingGradKernel, embeddingStepKernel } from './embedding.ts';
 import { gateBackwardKernel, maskUpdateKernel } from './gate-backward.ts';
@@ -12,13 +13,14 @@ import { maxpool2dBackwardKernel, maxpool2dKernel } from './maxpool2d.ts';
 import { sgdKernel } from './sgd.ts';
 import { softmaxCrossEntropyBackwardKernel } from './softmax-cross-entropy.ts';
 
-export { conv2dBackwardInputKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, gateBackwardKernel, maskUpdateKernel };
+export { conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
 
 export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   gatedMatmulKernel,
   maskedWeightGradKernel,
   gatedConv2dKernel,
+  conv2dWeightGradKernel,
   embeddingGradKernel,
   embeddingStepKernel,
   gateBackwardKernel,
@@ -28,6 +30,8 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   conv2dKernel,
   conv2dBiasReluKernel,
   conv2dBackwardInputKernel,
+  conv2dWeightPartialsKernel,
+  conv2dWeightReduceKernel,
   dropoutKernel,
   sgdKernel,
   maxpool2dKernel,
