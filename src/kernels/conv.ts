@@ -14,7 +14,6 @@
 import type { Engine } from '../runtime/engine.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, type Tensor } from '../tensor.ts';
-import { linearGrid } from './dispatch.ts';
 import { recordKernel, type KernelDeclaration } from './declaration.ts';
 import { convDeclaration, type ConvShape } from './declarations/conv2d-family.ts';
 import { chooseKernel, runKernel } from './registry.ts';
@@ -184,13 +183,7 @@ export function conv2dBackwardBias(dy: Tensor, out?: Tensor): Tensor {
   const [n, o, oh, ow] = dy.shape as [number, number, number, number];
   const engine = dy.engine;
   const db = out ?? empty(engine, [o], 'f32', 'conv2d db');
-  engine.dispatch({
-    label: `conv2d db [${dy.shape.join('x')}]`,
-    shader: { name: 'conv2d_bwd_bias' },
-    params: new Uint32Array([n, o, oh * ow, 0]),
-    buffers: [dy.buffer, db.buffer],
-    workgroups: linearGrid(engine, o, 8),
-  });
+  runKernel(engine, 'conv2d-backward-bias', { label: `conv2d db [${dy.shape.join('x')}]`, shape: { n, o, pix: oh * ow }, buffers: { dy: dy.buffer, db: db.buffer } });
   return db;
 }
 

@@ -69,6 +69,7 @@ test('conv2d and conv2d-bias-relu agree with float64 over their sweeps', async (
   await assertKernel(engine, 'conv2d-backward-input', { seeds: [4] });
   await assertKernel(engine, 'conv2d-weight-grad-partials', { seeds: [5] });
   await assertKernel(engine, 'conv2d-weight-grad-reduce', { seeds: [6] });
+  await assertKernel(engine, 'conv2d-backward-bias', { seeds: [7] });
 });
 
 test('conv2d forward: other register blocks and workgroup sizes give the same result', async () => {

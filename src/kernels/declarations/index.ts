@@ -1,6 +1,7 @@
 // Every built-in kernel declaration, in the order listKernels shows them.
 import type { KernelDeclaration } from '../declaration.ts';
 import { conv2dBiasReluKernel, conv2dKernel, gatedConv2dKernel } from './conv2d.ts';
+import { conv2dBackwardBiasKernel } from './conv2d-backward-bias.ts';
 import { conv2dBackwardInputKernel } from './conv2d-backward-input.ts';
 import { conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel } from './conv2d-weight-grad.ts';
 import { dropoutKernel } from './dropout.ts';
@@ -13,7 +14,7 @@ import { maxpool2dBackwardKernel, maxpool2dKernel } from './maxpool2d.ts';
 import { sgdKernel } from './sgd.ts';
 import { softmaxCrossEntropyBackwardKernel } from './softmax-cross-entropy.ts';
 
-export { conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, gateBackwardKernel, maskUpdateKernel };
+export { conv2dBackwardBiasKernel, conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
 
 export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
@@ -32,6 +33,7 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   conv2dBackwardInputKernel,
   conv2dWeightPartialsKernel,
   conv2dWeightReduceKernel,
+  conv2dBackwardBiasKernel,
   dropoutKernel,
   sgdKernel,
   maxpool2dKernel,
