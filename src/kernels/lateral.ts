@@ -5,13 +5,9 @@ import { ShapeError } from '../runtime/errors.ts';
 import { empty, type Tensor } from '../tensor.ts';
 import { fill } from './elementwise.ts';
 import { sumAll } from './reduce.ts';
-import { linearGrid } from './dispatch.ts';
+import { runKernel } from './registry.ts';
 
 const WG = 256;
-
-function params(count: number, j = 0): ArrayBuffer {
-  return new Uint32Array([count, j, 0, 0]).buffer;
-}
 
 function checkEntry(op: string, alpha: Tensor, j: number): void {
   alpha.assertAlive(op);
@@ -25,10 +21,7 @@ export function lateralScale(x: Tensor, alpha: Tensor, j: number, out?: Tensor):
   checkEntry('lateralScale', alpha, j);
   if (out && out.size !== x.size) throw new ShapeError('lateralScale', `out [${out.shape.join(', ')}] and x [${x.shape.join(', ')}] differ in size`);
   const y = out ?? empty(x.engine, x.shape, 'f32', 'lateral scale');
-  x.engine.dispatch({
-    label: `lateralScale [${x.shape.join('x')}] alpha[${j}]`, shader: { name: 'lateral_scale' }, params: params(x.size, j),
-    buffers: [x.buffer, alpha.buffer, y.buffer], workgroups: linearGrid(x.engine, x.size, WG),
-  });
+  runKernel(x.engine, 'lateral-scale', { label: `lateralScale [${x.shape.join('x')}] alpha[${j}]`, shape: { count: x.size, alphaSize: alpha.size }, buffers: { x: x.buffer, alpha: alpha.buffer, y: y.buffer }, scalars: { j } });
   return y;
 }
 
@@ -41,10 +34,7 @@ export function lateralScaleAlphaGrad(dy: Tensor, x: Tensor, alpha: Tensor, j: n
   const engine = x.engine;
   const groups = Math.ceil(x.size / WG);
   const partials = empty(engine, [groups], 'f32', 'lateral scale grad partials');
-  engine.dispatch({
-    label: `lateralScaleAlphaGrad [${x.shape.join('x')}]`, shader: { name: 'lateral_scale_grad', append: ['workgroup_sum'] }, params: params(x.size),
-    buffers: [dy.buffer, x.buffer, partials.buffer], workgroups: engine.grid(groups),
-  });
+  runKernel(engine, 'lateral-scale-grad-partials', { label: `lateralScaleAlphaGrad [${x.shape.join('x')}]`, shape: { count: x.size }, buffers: { dy: dy.buffer, x: x.buffer, partials: partials.buffer } });
   const total = sumAll(partials);
   partials.dispose();
   const grad = fill(engine, alpha.shape, 0, 'f32');

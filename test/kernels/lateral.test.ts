@@ -9,6 +9,7 @@ import { backward, parameter } from '../../src/autograd.ts';
 import { sum } from '../../src/ops/reduce.ts';
 import { mul } from '../../src/ops/elementwise.ts';
 import { tidy } from '../../src/tensor.ts';
+import { assertKernel } from '../../src/testing/check-kernel.ts';
 
 const f32 = (a: ArrayLike<number>) => Float32Array.from(a);
 
@@ -72,6 +73,13 @@ test('lateralScale: an entry outside alpha, or alpha not a vector, is a named er
   assert.throws(() => lateralScale(x, m, 0), /lateralScale.*alpha must be a vector/);
   assert.throws(() => lateralScaleAlphaGrad(upload(engine, [1], [1]), x, a, 0), /lateralScaleAlphaGrad.*differ in size/);
   for (const d of [x, a, m]) d.dispose();
+});
+
+// The declared kernels over their sweeps (1, 7, 63, 65, 257, … elements, a grid past 65,535 workgroups).
+test('lateral-scale and lateral-scale-grad-partials agree with float64 over their sweeps (checkKernel)', async () => {
+  const engine = await getEngine();
+  await assertKernel(engine, 'lateral-scale');
+  await assertKernel(engine, 'lateral-scale-grad-partials', { seeds: [1, 2] });
 });
 
 test.run();

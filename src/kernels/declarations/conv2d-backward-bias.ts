@@ -37,6 +37,7 @@ export const conv2dBackwardBiasKernel: KernelDeclaration<ConvBiasShape> = {
     // 8 channels a workgroup: 524,296 channels give 65,537 workgroups.
     { shape: { n: 1, o: 524296, pix: 1 }, why: 'more than 65,535 workgroups', heavy: true },
   ],
-  tolerance: (s) => ({ rtol: 1e-5, atol: 1e-6 * Math.sqrt(s.n * s.pix) }),
+  // A sequential f32 sum of n·pix terms: its rounding grows with the count.
+  tolerance: (s) => ({ rtol: 1e-5, atol: 2.5e-7 * s.n * s.pix }),
   describeShape: (s) => `[${s.n}x${s.o}x${s.pix}]`,
 };

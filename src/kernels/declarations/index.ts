@@ -10,10 +10,12 @@ import { gateBackwardKernel, maskUpdateKernel } from './gate-backward.ts';
 import { gatedMatmulKernel } from './gated-matmul.ts';
 import { maskedWeightGradKernel } from './masked-weight-grad.ts';
 import { matmulBiasReluKernel, matmulKernel } from './matmul.ts';
+import { lateralScaleGradKernel, lateralScaleKernel } from './lateral.ts';
 import { maxpool2dBackwardKernel, maxpool2dKernel } from './maxpool2d.ts';
 import { sgdKernel } from './sgd.ts';
 import { softmaxCrossEntropyBackwardKernel } from './softmax-cross-entropy.ts';
 
+export { lateralScaleGradKernel, lateralScaleKernel };
 export { conv2dBackwardBiasKernel, conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
 
@@ -39,4 +41,6 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   maxpool2dKernel,
   maxpool2dBackwardKernel,
   softmaxCrossEntropyBackwardKernel,
+  lateralScaleKernel,
+  lateralScaleGradKernel,
 ];
