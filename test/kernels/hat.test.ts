@@ -341,7 +341,7 @@ test('the same layers without HAT (gate off): forward and ReLU/dropout backward 
 
 // The declared HAT kernels over their sweeps (1, 7, 63, 65, 257, tile multiples, a grid over 65,535
 // workgroups), three seeds each (dropout on every other seed), outputs NaN-filled and guarded.
-for (const name of ['gated-matmul', 'masked-weight-grad', 'gated-conv2d', 'masked-conv-weight-grad', 'embedding-grad', 'embedding-step', 'gate-backward', 'mask-update']) {
+for (const name of ['gated-matmul', 'masked-weight-grad', 'gated-conv2d', 'masked-conv-weight-grad', 'embedding-grad', 'embedding-step', 'gate-backward', 'mask-update', 'regularizer-layer']) {
   test(`${name} agrees with float64 over its sweep (checkKernel)`, async () => {
     const engine = await getEngine();
     const result = await assertKernel(engine, name);

@@ -12,10 +12,11 @@ import { maskedWeightGradKernel } from './masked-weight-grad.ts';
 import { matmulBiasReluKernel, matmulKernel } from './matmul.ts';
 import { lateralScaleGradKernel, lateralScaleKernel } from './lateral.ts';
 import { maxpool2dBackwardKernel, maxpool2dKernel } from './maxpool2d.ts';
+import { regularizerLayerKernel } from './regularizer.ts';
 import { sgdKernel } from './sgd.ts';
 import { softmaxCrossEntropyBackwardKernel } from './softmax-cross-entropy.ts';
 
-export { lateralScaleGradKernel, lateralScaleKernel };
+export { lateralScaleGradKernel, lateralScaleKernel, regularizerLayerKernel };
 export { conv2dBackwardBiasKernel, conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
 
@@ -28,6 +29,7 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   embeddingStepKernel,
   gateBackwardKernel,
   maskUpdateKernel,
+  regularizerLayerKernel,
   matmulKernel,
   matmulBiasReluKernel,
   conv2dKernel,

@@ -3,7 +3,7 @@
 import { empty, type Tensor } from '../../tensor.ts';
 import { binary, fill } from '../elementwise.ts';
 import { sumAll } from '../reduce.ts';
-import { packParams } from '../dispatch.ts';
+import { runKernel } from '../registry.ts';
 import { assertUnits, gateUnfused, oneMinus } from './common.ts';
 
 export interface RegLayer { embedding: Tensor; prev: Tensor | null }
@@ -16,14 +16,11 @@ export function hatRegularizer(layers: RegLayer[], s: number): Tensor {
   const out = empty(engine, [1], 'f32', 'hat R');
   const acc = empty(engine, [2], 'f32', 'hat R sums');
   layers.forEach((l, i) => {
-    const flags = (l.prev ? 1 : 0) | (i > 0 ? 2 : 0) | (i === layers.length - 1 ? 4 : 0);
-    const params = packParams([l.embedding.size, flags], [s]);
-    engine.dispatch({
+    runKernel(engine, 'regularizer-layer', {
       label: `hat regulariser layer ${i} [${l.embedding.size}]`,
-      shader: { name: 'hat_regularizer', append: ['hat_common'] },
-      params,
-      buffers: [l.embedding.buffer, (l.prev ?? l.embedding).buffer, acc.buffer, out.buffer],
-      workgroups: [1],
+      shape: { count: l.embedding.size, hasPrev: l.prev !== null, first: i === 0, last: i === layers.length - 1 },
+      buffers: { embedding: l.embedding.buffer, prev: (l.prev ?? l.embedding).buffer, acc: acc.buffer, out: out.buffer },
+      scalars: { s },
     });
   });
   acc.dispose();
