@@ -28,9 +28,9 @@ export function softmaxCrossEntropyForward(logits: Tensor, labels: Tensor): Soft
   const engine = logits.engine;
   const lse = empty(engine, [B], 'f32', 'sce lse');
   const rowLoss = empty(engine, [B], 'f32', 'sce row loss');
-  engine.dispatch({
-    label: `softmaxCrossEntropy [${B}x${N}]`, shader: { name: 'softmax_cross_entropy' }, params: new Uint32Array([B, N, 0, 0]),
-    buffers: [logits.buffer, labels.buffer, lse.buffer, rowLoss.buffer], workgroups: linearGrid(engine, B, 64),
+  runKernel(engine, 'softmax-cross-entropy', {
+    label: `softmaxCrossEntropy [${B}x${N}]`, shape: { b: B, n: N },
+    buffers: { logits: logits.buffer, labels: labels.buffer, lse: lse.buffer, rowLoss: rowLoss.buffer },
   });
   const loss = meanAll(rowLoss);
   rowLoss.dispose();

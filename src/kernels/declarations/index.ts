@@ -14,10 +14,10 @@ import { lateralScaleGradKernel, lateralScaleKernel } from './lateral.ts';
 import { maxpool2dBackwardKernel, maxpool2dKernel } from './maxpool2d.ts';
 import { regularizerLayerKernel } from './regularizer.ts';
 import { sgdKernel } from './sgd.ts';
-import { softmaxCrossEntropyBackwardKernel } from './softmax-cross-entropy.ts';
+import { softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel } from './softmax-cross-entropy.ts';
 
 export { lateralScaleGradKernel, lateralScaleKernel, regularizerLayerKernel };
-export { conv2dBackwardBiasKernel, conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, gateBackwardKernel, maskUpdateKernel };
+export { conv2dBackwardBiasKernel, conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
 
 export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
@@ -42,6 +42,7 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   sgdKernel,
   maxpool2dKernel,
   maxpool2dBackwardKernel,
+  softmaxCrossEntropyKernel,
   softmaxCrossEntropyBackwardKernel,
   lateralScaleKernel,
   lateralScaleGradKernel,
