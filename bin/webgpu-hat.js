@@ -1,6 +1,19 @@
 #!/usr/bin/env node
-// The command line: runs the TypeScript sources through tsx (Node 20 cannot run TypeScript itself).
-import { register } from 'tsx/esm/api';
+// The command line. An installed package runs the compiled JavaScript (dist/node/cli.js); a checkout of the
+// repository, which has the TypeScript sources and tsx (a devDependency), runs src/ directly, so a change
+// needs no build step to try.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const source = new URL('../src/cli/main.ts', import.meta.url);
+let fromSource = false;
+if (existsSync(source)) {
+  try {
+    const { register } = await import('tsx/esm/api');
+    register();
+    fromSource = true;
+  } catch {
+    // No tsx (installed without devDependencies): the compiled CLI below.
+  }
+}
+if (fromSource) await import(source.href);
+else await import(new URL('../dist/node/cli.js', import.meta.url).href);

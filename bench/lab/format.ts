@@ -1,7 +1,6 @@
-// The lab's outputs: a text table, JSON, and a chart (SVG through the project's chart module, PNG
-// through resvg). Every one names the clock the times came from.
+// The lab's outputs: a text table, JSON, and a chart (SVG through the project's chart module; its PNG, in
+// Node, from png.ts). Every one names the clock the times came from.
 import { barChart } from '../../src/chart/index.ts';
-import { renderSvg } from '../../src/report/png.ts';
 import type { ComparisonResult, KernelBenchResult, VariantRatio } from './result.ts';
 
 const CLOCK_LABEL = { 'gpu-timestamp': 'GPU timestamps', wall: 'wall clock' } as const;
@@ -63,6 +62,3 @@ export function resultsChartSvg(results: readonly KernelBenchResult[], title = '
   });
 }
 
-export function resultsChartPng(results: readonly KernelBenchResult[], title?: string): Uint8Array {
-  return renderSvg(resultsChartSvg(results, title)).png;
-}

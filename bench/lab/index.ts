@@ -11,4 +11,4 @@ export { engineSampler, resolveClock, wallSampler, type Sampler } from './sample
 export { median, quantile, summarize, type SampleStats } from './stats.ts';
 export { pairedRatio, ratioInterval, type RatioInterval, type RunSample } from './ratio.ts';
 export { interleavedRounds, roundOrder } from './schedule.ts';
-export { formatComparison, formatRatio, formatResultsTable, resultsChartPng, resultsChartSvg, resultsJson } from './format.ts';
+export { formatComparison, formatRatio, formatResultsTable, resultsChartSvg, resultsJson } from './format.ts';
