@@ -6,6 +6,7 @@ import { empty, type Tensor } from '../tensor.ts';
 import { axpy } from './elementwise.ts';
 import { meanAll, REDUCE_SPECS, reduceView } from './reduce.ts';
 import { linearGrid, packParams } from './dispatch.ts';
+import { runKernel } from './registry.ts';
 
 const WG = 256;
 
@@ -23,10 +24,7 @@ function sameSize(op: string, a: Tensor, b: Tensor): void {
  */
 export function fisherAccumulate(fisher: Tensor, grad: Tensor, alpha: number, beta = 1): void {
   sameSize('fisherAccumulate', fisher, grad);
-  fisher.engine.dispatch({
-    label: `fisherAccumulate [${fisher.shape.join('x')}]`, shader: { name: 'ewc_fisher' }, params: packParams([fisher.size], [alpha, beta, 0]),
-    buffers: [grad.buffer, fisher.buffer], workgroups: linearGrid(fisher.engine, fisher.size, WG),
-  });
+  runKernel(fisher.engine, 'ewc-fisher', { label: `fisherAccumulate [${fisher.shape.join('x')}]`, shape: { count: fisher.size }, buffers: { grad: grad.buffer, fisher: fisher.buffer }, scalars: { alpha, beta } });
 }
 
 /**
@@ -178,9 +176,9 @@ export function distillationBackward(logits: Tensor, oldLogits: Tensor, stats: T
   if (stats.size !== 3 * B || gradOut.size !== 1) throw new ShapeError('distillation backward', `stats [${stats.shape.join(', ')}] / gradOut [${gradOut.shape.join(', ')}] do not fit ${B} rows`);
   const engine = logits.engine;
   const dx = empty(engine, [B, N], 'f32', 'distill grad');
-  engine.dispatch({
-    label: `distillation backward [${B}x${N}] T${T}`, shader: { name: 'distill_backward' }, params: distillParams(B, N, T, eps),
-    buffers: [logits.buffer, oldLogits.buffer, stats.buffer, gradOut.buffer, dx.buffer], workgroups: linearGrid(engine, B * N, WG),
+  runKernel(engine, 'distill-backward', {
+    label: `distillation backward [${B}x${N}] T${T}`, shape: { b: B, n: N }, scalars: { T, eps },
+    buffers: { logits: logits.buffer, oldLogits: oldLogits.buffer, stats: stats.buffer, gradOut: gradOut.buffer, dx: dx.buffer },
   });
   return dx;
 }
@@ -195,9 +193,9 @@ export function distillationBackward(logits: Tensor, oldLogits: Tensor, stats: T
 export function immMeanMerge(theta: Tensor, old: Tensor, wOld: number, alpha = 1): void {
   sameSize('immMeanMerge', theta, old);
   if (!(alpha > 0) || !(wOld >= 0)) throw new RangeError(`immMeanMerge: weights must be alpha > 0, wOld ≥ 0 (got ${alpha}, ${wOld})`);
-  theta.engine.dispatch({
-    label: `immMeanMerge [${theta.shape.join('x')}]`, shader: { name: 'imm_merge_mean' }, params: packParams([theta.size], [wOld / (wOld + alpha), alpha / (wOld + alpha), 0]),
-    buffers: [old.buffer, theta.buffer], workgroups: linearGrid(theta.engine, theta.size, WG),
+  runKernel(theta.engine, 'imm-merge-mean', {
+    label: `immMeanMerge [${theta.shape.join('x')}]`, shape: { count: theta.size }, buffers: { old: old.buffer, theta: theta.buffer },
+    scalars: { a: wOld / (wOld + alpha), b: alpha / (wOld + alpha) },
   });
 }
 
@@ -225,8 +223,8 @@ export function immModeMerge(theta: Tensor, old: Tensor | null, fisher: Tensor, 
     return;
   }
   sameSize('immModeMerge', theta, old);
-  theta.engine.dispatch({
-    label: `immModeMerge [${theta.shape.join('x')}]`, shader: { name: 'imm_merge_mode' }, params: packParams([theta.size], [wOld, alpha, eps]),
-    buffers: [old.buffer, fisher.buffer, theta.buffer, fisherAcc.buffer], workgroups: linearGrid(theta.engine, theta.size, WG),
+  runKernel(theta.engine, 'imm-merge-mode', {
+    label: `immModeMerge [${theta.shape.join('x')}]`, shape: { count: theta.size }, scalars: { wOld, alpha, eps },
+    buffers: { old: old.buffer, fisher: fisher.buffer, theta: theta.buffer, fisherAcc: fisherAcc.buffer },
   });
 }

@@ -9,6 +9,7 @@ import { fill } from '../../src/kernels/elementwise.ts';
 import { backward, parameter } from '../../src/autograd.ts';
 import { tidy, type Tensor } from '../../src/tensor.ts';
 import * as ref from '../reference/continual.ts';
+import { assertKernel } from '../../src/testing/check-kernel.ts';
 
 const SIZES = [1, 7, 63, 65, 257];
 const f32 = (a: ArrayLike<number>) => Float32Array.from(a);
@@ -176,6 +177,12 @@ test('IMM merges over three tasks equal the closed forms; mode with zero Fisher 
       }
     }
   }
+});
+
+// The declared kernels over their sweeps (1, 7, 63, 65, 257, … elements or rows, a grid past 65,535 workgroups).
+test('ewc-fisher, imm-merge-mean, imm-merge-mode and distill-backward agree with float64 over their sweeps (checkKernel)', async () => {
+  const engine = await getEngine();
+  for (const name of ['ewc-fisher', 'imm-merge-mean', 'imm-merge-mode', 'distill-backward']) await assertKernel(engine, name, { seeds: [1, 2] });
 });
 
 test.run();

@@ -4,6 +4,7 @@ import { conv2dBiasReluKernel, conv2dKernel, gatedConv2dKernel } from './conv2d.
 import { conv2dBackwardBiasKernel } from './conv2d-backward-bias.ts';
 import { conv2dBackwardInputKernel } from './conv2d-backward-input.ts';
 import { conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel } from './conv2d-weight-grad.ts';
+import { distillBackwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel } from './continual.ts';
 import { dropoutKernel } from './dropout.ts';
 import { embeddingGradKernel, embeddingStepKernel } from './embedding.ts';
 import { gateBackwardKernel, maskUpdateKernel } from './gate-backward.ts';
@@ -16,7 +17,7 @@ import { regularizerLayerKernel } from './regularizer.ts';
 import { sgdKernel } from './sgd.ts';
 import { softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel } from './softmax-cross-entropy.ts';
 
-export { lateralScaleGradKernel, lateralScaleKernel, regularizerLayerKernel };
+export { distillBackwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel, lateralScaleGradKernel, lateralScaleKernel, regularizerLayerKernel };
 export { conv2dBackwardBiasKernel, conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
 
@@ -46,4 +47,8 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   softmaxCrossEntropyBackwardKernel,
   lateralScaleKernel,
   lateralScaleGradKernel,
+  ewcFisherKernel,
+  immMergeMeanKernel,
+  immMergeModeKernel,
+  distillBackwardKernel,
 ];
