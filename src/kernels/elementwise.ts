@@ -3,41 +3,15 @@ import type { Engine } from '../runtime/engine.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, Tensor, type DType } from '../tensor.ts';
 import { linearGrid, packParams } from './dispatch.ts';
+import { BINARY, UNARY, type BinaryOp, type UnaryOp } from './elementwise-ops.ts';
+import { builtinKernel, runKernel } from './registry.ts';
+import { recordKernel, type KernelDeclaration } from './declaration.ts';
+import { elementwiseShader } from './declarations/elementwise-family.ts';
+import type { UnaryShape } from './declarations/elementwise.ts';
+
+export { BINARY, UNARY, type BinaryOp, type UnaryOp } from './elementwise-ops.ts';
 
 export const ELEMENTWISE_WG = 256;
-
-/** Expressions of x (and scalars alpha, beta) for shaders/unary.wgsl. */
-export const UNARY = {
-  relu: 'max(x, 0.0)',
-  neg: '-x',
-  exp: 'exp(x)',
-  log: 'log(x)',
-  sigmoid: '1.0 / (1.0 + exp(-x))',
-  tanh: 'tanh(x)',
-  square: 'x * x',
-  sqrt: 'sqrt(x)',
-  abs: 'abs(x)',
-  /** alpha * x + beta */
-  affine: 'alpha * x + beta',
-  /** clamp to [alpha, beta] */
-  clamp: 'clamp(x, alpha, beta)',
-} as const;
-export type UnaryOp = keyof typeof UNARY;
-
-/** Expressions of x, y (and alpha) for shaders/binary.wgsl. */
-export const BINARY = {
-  add: 'x + y',
-  sub: 'x - y',
-  mul: 'x * y',
-  div: 'x / y',
-  max: 'max(x, y)',
-  min: 'min(x, y)',
-  /** x + alpha * y */
-  addScaled: 'x + alpha * y',
-  /** gradient of relu: g (x) where the forward input y was positive */
-  reluGrad: 'select(0.0, x, y > 0.0)',
-} as const;
-export type BinaryOp = keyof typeof BINARY;
 
 export function fill(engine: Engine, shape: readonly number[], value: number, dtype: DType = 'f32', out?: Tensor): Tensor {
   const t = out ?? empty(engine, shape, dtype, 'fill');
@@ -45,8 +19,19 @@ export function fill(engine: Engine, shape: readonly number[], value: number, dt
   if (t.dtype === 'f32') new Float32Array(bits.buffer)[0] = value;
   else if (t.dtype === 'i32') new Int32Array(bits.buffer)[0] = value;
   else bits[0] = value;
-  engine.dispatch({ label: `fill ${value} [${t.shape.join('x')}]`, shader: { name: 'fill' }, params: new Uint32Array([t.size, bits[0]!]), buffers: [t.buffer], workgroups: linearGrid(engine, t.size, ELEMENTWISE_WG) });
+  runKernel(engine, 'fill', { label: `fill ${value} [${t.shape.join('x')}]`, shape: { count: t.size }, buffers: { out: t.buffer }, scalars: { bits: bits[0]! } });
   return t;
+}
+
+/** The unary declaration computing an expression no op names (no float64 reference: its meaning is the caller's). */
+function customMapKernel(expr: string): KernelDeclaration<UnaryShape> {
+  const base = builtinKernel('unary') as KernelDeclaration<UnaryShape>;
+  return {
+    ...base,
+    name: `map ${expr}`,
+    shader: (spec) => elementwiseShader('unary', spec, { defines: { EXPR: expr } }),
+    reference: () => { throw new Error(`map ${expr} has no float64 reference`); },
+  };
 }
 
 export function unary(op: UnaryOp, x: Tensor, alpha = 0, beta = 0, out?: Tensor): Tensor {
@@ -57,8 +42,15 @@ export function unary(op: UnaryOp, x: Tensor, alpha = 0, beta = 0, out?: Tensor)
 export function map(op: string, expr: string, x: Tensor, alpha = 0, beta = 0, out?: Tensor): Tensor {
   x.assertAlive(op);
   const y = out ?? empty(x.engine, x.shape, 'f32', op);
-  const params = packParams([x.size], [alpha, beta]);
-  x.engine.dispatch({ label: `${op} [${x.shape.join('x')}]`, shader: { name: 'unary', defines: { EXPR: expr } }, params, buffers: [x.buffer, y.buffer], workgroups: linearGrid(x.engine, x.size, ELEMENTWISE_WG) });
+  const label = `${op} [${x.shape.join('x')}]`;
+  const call = { label, buffers: { x: x.buffer, out: y.buffer }, scalars: { alpha, beta } };
+  if (op in UNARY && UNARY[op as UnaryOp] === expr) runKernel(x.engine, 'unary', { ...call, shape: { count: x.size, op } });
+  else {
+    // An expression of the caller's own: the unary declaration with that expression.
+    const decl = customMapKernel(expr);
+    const shape = { count: x.size, op: 'relu' as const };
+    recordKernel(x.engine, decl, { ...call, shape, spec: decl.heuristic(x.engine, shape) });
+  }
   return y;
 }
 
@@ -157,8 +149,7 @@ export function axpy(y: Tensor, x: Tensor, alpha = 1, beta = 1): void {
   if (y.size !== x.size) throw new ShapeError('axpy', `shapes differ: [${y.shape.join(', ')}] and [${x.shape.join(', ')}]`);
   y.assertAlive('axpy');
   x.assertAlive('axpy');
-  const params = packParams([y.size], [alpha, beta]);
-  y.engine.dispatch({ label: `axpy [${y.shape.join('x')}]`, shader: { name: 'axpy' }, params, buffers: [x.buffer, y.buffer], workgroups: linearGrid(y.engine, y.size, ELEMENTWISE_WG) });
+  runKernel(y.engine, 'axpy', { label: `axpy [${y.shape.join('x')}]`, shape: { count: y.size }, buffers: { x: x.buffer, y: y.buffer }, scalars: { alpha, beta } });
 }
 
 /** target += source, in place. */

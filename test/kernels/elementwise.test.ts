@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getEngine, randomArray, upload, assertClose } from '../helpers.ts';
 import { binary, fill, unary, axpy, copy } from '../../src/kernels/elementwise.ts';
+import { assertKernel } from '../../src/testing/check-kernel.ts';
 
 const SIZES = [1, 7, 63, 65, 257, 1000];
 
@@ -95,6 +96,13 @@ test('a grid past 65,535 workgroups reaches every element', async () => {
   for (let i = 0; i < n; i++) if (data[i] !== 1) wrong++;
   assert.is(wrong, 0, `${wrong} of ${n} elements not written`);
   t.dispose(); y.dispose();
+});
+
+// The declared kernels over their sweeps (every unary op; 1, 7, 63, 65, 257, … elements; a grid past
+// 65,535 workgroups), outputs pre-filled and guarded.
+test('unary, axpy and fill agree with float64 over their sweeps (checkKernel)', async () => {
+  const engine = await getEngine();
+  for (const name of ['unary', 'axpy', 'fill']) await assertKernel(engine, name, { seeds: [1, 2] });
 });
 
 test.run();

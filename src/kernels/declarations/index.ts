@@ -6,6 +6,7 @@ import { conv2dBackwardInputKernel } from './conv2d-backward-input.ts';
 import { conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel } from './conv2d-weight-grad.ts';
 import { distillBackwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel } from './continual.ts';
 import { dropoutKernel } from './dropout.ts';
+import { axpyKernel, fillKernel, unaryKernel } from './elementwise.ts';
 import { embeddingGradKernel, embeddingStepKernel } from './embedding.ts';
 import { gateBackwardKernel, maskUpdateKernel } from './gate-backward.ts';
 import { gatedMatmulKernel } from './gated-matmul.ts';
@@ -17,6 +18,7 @@ import { regularizerLayerKernel } from './regularizer.ts';
 import { sgdKernel } from './sgd.ts';
 import { softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel } from './softmax-cross-entropy.ts';
 
+export { axpyKernel, fillKernel, unaryKernel };
 export { distillBackwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel, lateralScaleGradKernel, lateralScaleKernel, regularizerLayerKernel };
 export { conv2dBackwardBiasKernel, conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
@@ -51,4 +53,7 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   immMergeMeanKernel,
   immMergeModeKernel,
   distillBackwardKernel,
+  unaryKernel,
+  axpyKernel,
+  fillKernel,
 ];
