@@ -12,8 +12,8 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
   const suites = settings.suite.includes('all') ? [...SUITES] : settings.suite;
   // The schema names the suites for the usage text; bench/ is what runs them.
   for (const s of suites) if (!(SUITES as readonly string[]).includes(s)) throw new UsageError(`--suite: unknown suite "${s}" (${SUITES.join(' | ')} | all)`);
-  const { createEngine } = await import('../runtime/node.ts');
-  const engine = await createEngine();
+  const { startEngine } = await import('./engine.ts');
+  const engine = await startEngine();
   try {
     process.stderr.write(`adapter: ${engine.describe()}\n`);
     const report = await runBenchmarks(engine, {

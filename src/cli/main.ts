@@ -13,6 +13,8 @@ const LOADERS: Record<CommandName, () => Promise<CommandModule>> = {
   sweep: () => import('./sweep.ts'),
   worker: () => import('./worker.ts'),
   bench: () => import('./bench.ts'),
+  kernel: () => import('./kernel.ts'),
+  tune: () => import('./tune.ts'),
   export: () => import('./export.ts'),
   eval: () => import('./eval.ts'),
   forget: () => import('./forget.ts'),
@@ -37,7 +39,9 @@ async function main(argv: string[]): Promise<number> {
     if (!spec) throw new UsageError(`unknown command "${command}"`);
     const outcome = await (await LOADERS[spec.name]()).run(rest);
     if (isHelpRequested(outcome)) process.stdout.write(commandUsage(spec.name));
-    return 0;
+    // A command whose verdict is negative (a kernel check that failed, a sweep with failed runs) says so
+    // through process.exitCode without throwing.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`webgpu-hat: ${e.message}\n\n${spec ? commandUsage(spec.name) : topUsage()}`);

@@ -34,8 +34,8 @@ function readGrid(path: string): unknown {
  */
 export async function runHere(pending: readonly PlannedRun[], dir: string, outcome: SweepOutcome, progress: SweepProgress, dataRoot?: string): Promise<void> {
   if (pending.length === 0) return;
-  const { createEngine } = await import('../runtime/node.ts');
-  const engine = await createEngine();
+  const { startEngine } = await import('./engine.ts');
+  const engine = await startEngine();
   try {
     process.stderr.write(`adapter: ${engine.describe()}\n`);
     const execute = runExecutor({

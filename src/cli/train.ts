@@ -9,6 +9,7 @@ import { NonFiniteLossError } from '../train/errors.ts';
 import { positionLabel, type TrainResult, type TrainerSnapshot } from '../train/state.ts';
 import { createApproach } from '../approaches/registry.ts';
 import { loadBenchmark } from './benchmarks.ts';
+import { readKernelFiles, startEngine } from './engine.ts';
 import { networkCapacity } from '../eval/capacity.ts';
 import { openCheckpoints } from './checkpoints.ts';
 import { parseTrainArgs } from './flags.ts';
@@ -34,11 +35,11 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
 }
 
 async function train(a: TrainArgs): Promise<void> {
+  const kernels = readKernelFiles(a.kernel);
   const tasks = await loadBenchmark(a);
   const { dir, resume } = await openCheckpoints(a, tasks);
   let lastGood: string | null = resume?.path ?? null;
-  const { createEngine } = await import('../runtime/node.ts');
-  const engine = await createEngine();
+  const engine = await startEngine({ kernels });
   let trainer: Trainer | null = null;
   try {
     process.stderr.write(`adapter: ${engine.describe()}\n`);

@@ -135,13 +135,45 @@ export const PRUNE_SETTINGS: SettingsOf<PruneSettings> = {
   },
 };
 
+export interface KernelSettings {
+  as?: string;
+  json: boolean;
+  spec?: string;
+  shape?: string;
+  against: string[];
+  seeds?: string;
+  budgetMs?: number;
+}
+
+export const KERNEL_SETTINGS: SettingsOf<KernelSettings> = {
+  as: { flag: 'as', type: 'string', metavar: 'NAME', nonEmpty: 'a kernel name', help: 'check / bench: the built-in kernel FILE.wgsl replaces (its bindings, params, reference and test shapes)' },
+  json: { flag: 'json', type: 'boolean', default: false, help: 'print JSON instead of text' },
+  spec: { flag: 'spec', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'show / check / bench: the specialisation, e.g. {"core":"matmul","loader":"scalar"} (default: the one kernel show wrote into the file\'s first line, else the registry\'s choice)' },
+  shape: { flag: 'shape', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'bench: the problem shape, e.g. {"form":"nt","m":64,"n":2000,"k":784,"gated":true} (default: the kernel\'s largest test shape)' },
+  against: { flag: 'against', type: 'enum-list', metavar: 'NAME[,NAME]', choices: ['builtin'], noun: 'comparison', default: ['builtin'], help: 'bench: what FILE.wgsl is timed against in the same interleaved run (the built-in kernel)' },
+  seeds: { flag: 'seeds', type: 'string', metavar: 'N[,N]', nonEmpty: 'seeds', help: 'check: the seeds of the generated inputs (default 1,2,3)' },
+  budgetMs: { flag: 'budget-ms', type: 'int', metavar: 'MS', range: { min: 1 }, help: 'bench: time budget in ms (default 2000)' },
+};
+
+export interface TuneSettings {
+  kernels?: string;
+  shape?: string;
+  force: boolean;
+}
+
+export const TUNE_SETTINGS: SettingsOf<TuneSettings> = {
+  kernels: { flag: 'kernels', type: 'string', metavar: 'NAME[,NAME]', nonEmpty: 'kernel names', help: 'the kernels to tune (default: those with a specialisation space, at the shapes HAT trains with)' },
+  shape: { flag: 'shape', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'one problem shape to tune for (default: each kernel\'s training shapes, else its largest test shape)' },
+  force: { flag: 'force', type: 'boolean', default: false, help: 'search again even where the cache has an answer' },
+};
+
 export interface Section {
   title: string;
   settings: readonly Setting[];
 }
 
 export interface CommandSpec {
-  name: 'train' | 'compare' | 'sweep' | 'worker' | 'bench' | 'export' | 'eval' | 'forget' | 'prune';
+  name: 'train' | 'compare' | 'sweep' | 'worker' | 'bench' | 'kernel' | 'tune' | 'export' | 'eval' | 'forget' | 'prune';
   /** One line in the top-level usage. */
   summary: string;
   sections: readonly Section[];
@@ -169,6 +201,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     notes: ['One worker per machine or GPU. A job is checked like command-line flags; one that can never succeed (an unknown setting, a file outside --data-root) fails once with its error and the worker goes on. Stop it with Ctrl-C: it finishes the job in hand first.'],
   },
   { name: 'bench', summary: 'microbenchmarks of the kernels and of whole training steps', sections: [{ title: 'Benchmarks', settings: Object.values(BENCH_SETTINGS) }] },
+  {
+    name: 'kernel', summary: 'the kernel lab: list the built-in kernels, show one\'s WGSL, check or bench your own in its place',
+    sections: [{ title: 'Kernel lab', settings: Object.values(KERNEL_SETTINGS) }],
+    notes: [
+      'webgpu-hat kernel list [--json]  |  kernel show NAME [--spec JSON] > mine.wgsl  |  kernel check mine.wgsl --as NAME [--json]  |  kernel bench mine.wgsl --as NAME [--against builtin] [--shape JSON] [--json]',
+      'check runs FILE.wgsl in place of NAME over NAME\'s test shapes (1, 7, 63, 65, 257, tile multiples, a grid past 65,535 workgroups) and seeds against its float64 reference, outputs NaN-filled and guarded: exit 0 only when every case passes. docs/kernel-research.md walks through it.',
+    ],
+  },
+  {
+    name: 'tune', summary: 'search each kernel\'s specialisations on this adapter; the fastest correct one is cached and used from then on',
+    sections: [{ title: 'Tuning', settings: Object.values(TUNE_SETTINGS) }],
+    notes: ['The cache is a JSON file per adapter under $XDG_CACHE_HOME/webgpu-hat (~/.cache/webgpu-hat), keyed by kernel, shape class and the hash of the kernel\'s WGSL; a stale or corrupt cache is ignored with a warning and rebuilt.'],
+  },
   { name: 'export', summary: 'a checkpoint as safetensors with the reference\'s names', sections: [{ title: 'Export', settings: Object.values(EXPORT_SETTINGS) }] },
   {
     name: 'eval', summary: 'the test accuracy of every task a checkpoint has learned, and (HAT, AdaHAT) the capacity each task uses',

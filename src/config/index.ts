@@ -5,7 +5,7 @@ export { type TrainConfig } from './train-config.ts';
 export { DEFAULT_CONFIG } from './defaults.ts';
 export { APPROACH_SETTINGS, BENCHMARKS, CONFIG_SETTINGS, PRESETS, RUN_SETTINGS, TRAIN_SECTIONS, TRAIN_SETTINGS, appliesTo, defaultFor, type RunSettings, type SettingsOf } from './schema.ts';
 export {
-  BENCH_SETTINGS, BENCH_SUITES, COMMANDS, COMPARE_REFUSED_TRAIN_SETTINGS, COMPARE_SETTINGS, COMPARE_TRAIN_SETTINGS, DEFAULT_COMPARE_APPROACHES, EXPORT_SETTINGS,
+  BENCH_SETTINGS, BENCH_SUITES, COMMANDS, COMPARE_REFUSED_TRAIN_SETTINGS, COMPARE_SETTINGS, COMPARE_TRAIN_SETTINGS, DEFAULT_COMPARE_APPROACHES, EXPORT_SETTINGS, KERNEL_SETTINGS, TUNE_SETTINGS,
   commandSpec, type BenchSettings, type CommandName, type CommandSpec, type CompareSettings, type ExportSettings,
 } from './commands.ts';
 export { describeRange, rangeText, type Range, type Setting, type SettingType } from './setting.ts';

@@ -98,6 +98,8 @@ export interface TrainArgs {
   out: string;
   checkpointDir?: string;
   resume: boolean;
+  /** NAME=FILE.wgsl[,…] (read and checked by the command that starts the engine). */
+  kernel?: string;
 }
 
 /** A benchmark is one of the built-in names or a task-sequence file. */
@@ -158,5 +160,6 @@ export function parseTrainFlags(values: FlagValues, opts: { forCompare?: boolean
     out: given(RUN_SETTINGS.out) ?? `results/${benchmarkName(benchmark)}-${approach}-seed${seed}.json`,
     checkpointDir,
     resume,
+    ...(given(RUN_SETTINGS.kernel) !== undefined ? { kernel: given(RUN_SETTINGS.kernel) } : {}),
   };
 }

@@ -78,6 +78,8 @@ export interface RunSettings {
   checkpointDir?: string;
   resume: boolean;
   paper: boolean;
+  /** NAME=FILE.wgsl[,…]: the user's kernels in place of built-ins. */
+  kernel?: string;
 }
 
 /** The CLI's presets: the quick one unless --paper (the API's defaults are DEFAULT_CONFIG's). */
@@ -94,6 +96,7 @@ export const RUN_SETTINGS: SettingsOf<RunSettings> = {
   fashionDir: { flag: 'fashion-dir', type: 'string', metavar: 'DIR', nonEmpty: 'a directory', defaultText: '/usr/share/datasets/fashion-mnist', help: 'folder of Fashion-MNIST IDX files' },
   paper: { flag: 'paper', type: 'boolean', default: false, help: `the reference preset of docs/hat.md's split-MNIST run: --hidden ${PRESETS.paper.hidden.join(',')} --epochs ${PRESETS.paper.epochs}` },
   out: { flag: 'out', type: 'string', metavar: 'FILE', nonEmpty: 'a file name', defaultText: 'results/<benchmark>-<approach>-seed<seed>.json', help: 'results JSON' },
+  kernel: { flag: 'kernel', type: 'string', metavar: 'NAME=FILE[,…]', nonEmpty: 'NAME=FILE.wgsl', help: 'train with your WGSL in place of a built-in kernel (webgpu-hat kernel show NAME gives the text to start from; docs/kernel-research.md)' },
   checkpointDir: { flag: 'checkpoint-dir', type: 'string', metavar: 'DIR', nonEmpty: 'a directory', help: 'write a checkpoint at the start, after every epoch and after every task (atomic; newest 3 kept)' },
   resume: { flag: 'resume', type: 'boolean', default: false, help: 'continue from the newest valid checkpoint in --checkpoint-dir (same flags as the run that wrote it)' },
 };
@@ -113,6 +116,7 @@ export const TRAIN_SECTIONS: readonly { title: string; settings: readonly Settin
     APPROACH_SETTINGS.adjustmentIntensity, APPROACH_SETTINGS.epsilon] },
   { title: 'Baselines', settings: Object.values(APPROACH_SETTINGS).filter((s) => !s.appliesTo?.includes('adahat')) },
   { title: 'Results and checkpoints', settings: [RUN_SETTINGS.out, RUN_SETTINGS.checkpointDir, RUN_SETTINGS.resume] },
+  { title: 'Kernels', settings: [RUN_SETTINGS.kernel] },
 ];
 
 /** The default of `s` for a run of `approach`: its per-approach value, else its own (undefined: none). */

@@ -1,0 +1,139 @@
+// `webgpu-hat kernel list | show | check | bench`: the kernel lab from the command line. A researcher
+// starts from a built-in kernel's WGSL (show), edits it in a file, checks it in the built-in's place
+// against the float64 reference over the built-in's test shapes (check), and times it against the
+// built-in in one interleaved run (bench).
+import { readFileSync, existsSync } from 'node:fs';
+import { KERNEL_SETTINGS, UsageError, isHelpRequested, parseFlags, type HelpRequested } from '../config/index.ts';
+import { builtinKernel, listKernels, overrideKernel } from '../kernels/registry.ts';
+import { defaultSpecialisation, enumerateSpace, type KernelDeclaration, type Specialisation } from '../kernels/declaration.ts';
+import { readFlags } from './flags.ts';
+import { KERNEL_FILE_HEADER } from './engine.ts';
+
+const ACTIONS = ['list', 'show', 'check', 'bench'] as const;
+
+
+export async function run(args: string[]): Promise<HelpRequested | void> {
+  const [action, target, ...rest] = args;
+  if (action === undefined || action === '--help' || action === '-h') return readFlags(Object.values(KERNEL_SETTINGS), ['--help']) as HelpRequested;
+  if (!(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`kernel: unknown action "${action}" (${ACTIONS.join(' | ')})`);
+  const flagArgs = action === 'list' ? [target, ...rest].filter((a): a is string => a !== undefined) : rest;
+  const values = readFlags(Object.values(KERNEL_SETTINGS), flagArgs);
+  if (isHelpRequested(values)) return values;
+  const o = parseFlags('kernel', KERNEL_SETTINGS, values);
+  if (action === 'list') return list(o.json);
+  if (!target || target.startsWith('--')) throw new UsageError(`kernel ${action}: ${action === 'show' ? 'NAME' : 'FILE.wgsl'} is required`);
+  if (action === 'show') return show(target, o.spec);
+  if (!o.as) throw new UsageError(`kernel ${action}: --as NAME is required (the built-in kernel ${target} replaces; webgpu-hat kernel list)`);
+  if (!existsSync(target)) throw new UsageError(`kernel ${action}: file not found: ${target}`);
+  const text = readFileSync(target, 'utf8');
+  const decl = builtinKernel(o.as);
+  const spec = specOf(decl, o.spec, text, target);
+  // The runtime names a shader's files without their extension (compile errors read "mine.wgsl:12:3").
+  const file = target.replace(/\.wgsl$/, '');
+  if (action === 'check') return check(decl, file, text, spec, o.seeds, o.json);
+  return bench(decl, file, text, spec, o.shape, o.budgetMs, o.json);
+}
+
+function list(json: boolean): void {
+  const kernels = listKernels();
+  if (json) { process.stdout.write(JSON.stringify(kernels, null, 2) + '\n'); return; }
+  const width = Math.max(...kernels.map((k) => k.name.length));
+  for (const k of kernels) {
+    const space = Object.entries(k.space).map(([axis, values]) => `${axis} ${values.join('|')}`).join('; ');
+    process.stdout.write(`${k.name.padEnd(width)}  ${k.kind.padEnd(8)}  ${k.summary}\n`);
+    if (space) process.stdout.write(`${''.padEnd(width)}  space: ${space}\n`);
+    if (k.variants.length) process.stdout.write(`${''.padEnd(width)}  variants: ${k.variants.join(', ')}\n`);
+    if (k.unfusedTwin) process.stdout.write(`${''.padEnd(width)}  unfused twin: ${k.unfusedTwin}\n`);
+  }
+}
+
+function parseJson(flag: string, text: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch { /* refused below */ }
+  throw new UsageError(`--${flag}: expected a JSON object, got ${text}`);
+}
+
+/**
+ * The specialisation one text is for: --spec, else the one `kernel show` wrote into the file's first
+ * line, else one that every test shape of the kernel can run (so the whole sweep checks the same code).
+ */
+function specOf(decl: KernelDeclaration, flag: string | undefined, text: string | null, file: string | null): Specialisation {
+  const base = portableSpec(decl);
+  if (flag) return { ...base, ...(parseJson('spec', flag) as Specialisation) };
+  const header = text ? KERNEL_FILE_HEADER.exec(text) : null;
+  if (header) {
+    if (header[1] !== decl.name) throw new UsageError(`${file}: written for kernel ${header[1]}, checked --as ${decl.name}`);
+    return { ...base, ...(JSON.parse(header[2]!) as Specialisation) };
+  }
+  return base;
+}
+
+/** The first specialisation in the kernel's space valid for every one of its test shapes, else its default. */
+function portableSpec(decl: KernelDeclaration): Specialisation {
+  const all = enumerateSpace(decl);
+  return all.find((s) => decl.shapes.every((c) => !decl.valid || decl.valid({ ...s, ...c.spec }, c.shape))) ?? defaultSpecialisation(decl);
+}
+
+/** The WGSL a user starts from: the kernel's files as they are (placeholders and #include lines kept), one text. */
+async function show(name: string, specFlag: string | undefined): Promise<void> {
+  const decl = builtinKernel(name);
+  const spec = specOf(decl, specFlag, null, null);
+  const shape = decl.shapes[0]!.shape;
+  const shader = decl.shader(spec, shape);
+  const { nodeShaderSource } = await import('../runtime/node.ts');
+  const files = [shader.name, ...(shader.append ?? [])];
+  process.stdout.write(`// webgpu-hat kernel ${decl.name} spec ${JSON.stringify(spec)}\n`);
+  process.stdout.write(`// ${decl.summary}. From shaders/${files.map((f) => `${f}.wgsl`).join(', shaders/')}; double-braced placeholders are filled per call, #include lines pull shared snippets. Check it with: webgpu-hat kernel check FILE.wgsl --as ${decl.name}\n`);
+  process.stdout.write(files.map((f) => nodeShaderSource(f)).join('\n') + '\n');
+}
+
+async function withEngine<T>(fn: (engine: import('../runtime/engine.ts').Engine) => Promise<T>): Promise<T> {
+  const { startEngine } = await import('./engine.ts');
+  const engine = await startEngine();
+  try {
+    return await fn(engine);
+  } finally {
+    engine.destroy();
+  }
+}
+
+async function check(decl: KernelDeclaration, file: string, text: string, spec: Specialisation, seedsFlag: string | undefined, json: boolean): Promise<void> {
+  const seeds = seedsFlag?.split(',').map((s) => {
+    const n = Number(s);
+    if (!Number.isSafeInteger(n)) throw new UsageError(`--seeds: expected integers, got "${seedsFlag}"`);
+    return n;
+  });
+  const { checkKernel } = await import('../testing/check-kernel.ts');
+  const result = await withEngine(async (engine) => {
+    overrideKernel(engine, decl.name, { wgsl: { text, file } });
+    return checkKernel(engine, decl.name, { spec, ...(seeds ? { seeds } : {}), stopAtFirstFailure: false });
+  });
+  if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else process.stdout.write(`${file}.wgsl as ${decl.name} (spec ${JSON.stringify(spec)}): ${result.summary}\n`);
+  // The CLI's exit code is the verdict: 0 only when every case passed.
+  if (!result.ok) process.exitCode = 1;
+}
+
+async function bench(decl: KernelDeclaration, file: string, text: string, spec: Specialisation, shapeFlag: string | undefined, budgetMs: number | undefined, json: boolean): Promise<void> {
+  const shape = shapeFlag ? parseJson('shape', shapeFlag) : largestShape(decl);
+  const { compareKernels, fromDeclaration, formatComparison } = await import('../../bench/lab/index.ts');
+  await withEngine(async (engine) => {
+    const mine = fromDeclaration({ ...decl, wgsl: { text, file } }, shape, spec);
+    const builtin = fromDeclaration(decl, shape, spec);
+    try {
+      const comparison = await compareKernels(engine, [{ ...mine, name: `${file}.wgsl` }, { ...builtin, name: `${decl.name} (built-in)` }], { budgetMs: budgetMs ?? 2000 });
+      if (json) process.stdout.write(JSON.stringify({ kernel: decl.name, shape, spec, comparison }, null, 2) + '\n');
+      else process.stdout.write(`${decl.name} ${decl.describeShape(shape)} (spec ${JSON.stringify(spec)}):\n${formatComparison(comparison)}\n`);
+    } finally {
+      mine.dispose();
+      builtin.dispose();
+    }
+  });
+}
+
+/** The test shape with the most arithmetic: a size where timing means something. */
+function largestShape(decl: KernelDeclaration): unknown {
+  return decl.shapes.map((c) => c.shape).reduce((a, b) => (decl.flops(b) > decl.flops(a) ? b : a));
+}

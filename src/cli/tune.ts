@@ -1,0 +1,54 @@
+// `webgpu-hat tune`: searches kernels' specialisation spaces on this adapter, at the shapes training
+// uses, and stores the fastest correct choice in the adapter's tune cache (bench/tune); every later run
+// on this adapter uses it (train, compare, bench install the cache when they start their engine).
+import { TUNE_SETTINGS, UsageError, isHelpRequested, parseFlags, type HelpRequested } from '../config/index.ts';
+import { builtinKernel, listKernels } from '../kernels/registry.ts';
+import type { KernelDeclaration } from '../kernels/declaration.ts';
+import { readFlags } from './flags.ts';
+
+/**
+ * The shapes MLP-HAT trains with (784-2000-2000, batch 64): forward GEMMs, the conditioned weight
+ * gradients, the input gradients. Kernels not listed are tuned at their largest test shape.
+ */
+const TRAINING_SHAPES: Record<string, unknown[]> = {
+  'gated-matmul': [{ form: 'nt', m: 64, n: 2000, k: 784, gated: true }, { form: 'nt', m: 64, n: 2000, k: 2000, gated: true }],
+  'masked-weight-grad': [{ form: 'tn', m: 2000, n: 784, k: 64, pre: false, preRepeat: 1 }, { form: 'tn', m: 2000, n: 2000, k: 64, pre: true, preRepeat: 1 }],
+  matmul: [{ form: 'nn', m: 64, n: 784, k: 2000 }, { form: 'nn', m: 64, n: 2000, k: 2000 }],
+};
+
+export async function run(args: string[]): Promise<HelpRequested | void> {
+  const values = readFlags(Object.values(TUNE_SETTINGS), args);
+  if (isHelpRequested(values)) return values;
+  const o = parseFlags('tune', TUNE_SETTINGS, values);
+  const known = listKernels().filter((k) => Object.values(k.space).some((v) => v.length > 1)).map((k) => k.name);
+  const names = o.kernels ? o.kernels.split(',').map((n) => n.trim()) : Object.keys(TRAINING_SHAPES);
+  for (const n of names) if (!known.includes(n)) throw new UsageError(`--kernels: "${n}" has no specialisation space to tune (tunable: ${known.join(', ')})`);
+  let shape: unknown = null;
+  if (o.shape) {
+    try { shape = JSON.parse(o.shape); } catch { throw new UsageError(`--shape: expected a JSON object, got ${o.shape}`); }
+  }
+  const { createEngine, nodeShaderSource } = await import('../runtime/node.ts');
+  const { openTuneCache, tuneKernel } = await import('../../bench/tune/index.ts');
+  const { fileTuneStorage } = await import('../../bench/tune/file-storage.ts');
+  const engine = await createEngine();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  try {
+    log(`adapter: ${engine.describe()}`);
+    const cache = await openTuneCache(engine, fileTuneStorage(), { shaderSource: nodeShaderSource, warn: log });
+    const lines: string[] = [];
+    for (const name of names) {
+      const decl = builtinKernel(name);
+      for (const s of shape ? [shape] : shapesFor(decl)) {
+        const entry = await tuneKernel(engine, decl, s, { cache, shaderSource: nodeShaderSource, force: o.force, log });
+        lines.push(`${name} ${decl.describeShape(s)} (class ${entry.shapeClass}): ${JSON.stringify(entry.choice)}, ${entry.ratioToBaseline.toFixed(3)}× the shipped choice's time (${entry.clock})`);
+      }
+    }
+    process.stdout.write(`${lines.join('\n')}\ncache: ${cache.location}\n`);
+  } finally {
+    engine.destroy();
+  }
+}
+
+function shapesFor(decl: KernelDeclaration): unknown[] {
+  return TRAINING_SHAPES[decl.name] ?? [decl.shapes.map((c) => c.shape).reduce((a, b) => (decl.flops(b) > decl.flops(a) ? b : a))];
+}
