@@ -3,7 +3,6 @@ import { ShapeError } from '../runtime/errors.ts';
 import { empty, Tensor } from '../tensor.ts';
 import { addInto } from './elementwise.ts';
 import { meanAll, sumAll } from './reduce.ts';
-import { linearGrid } from './dispatch.ts';
 import { runKernel } from './registry.ts';
 
 function checkLabels(op: string, logits: Tensor, labels: Tensor): [number, number] {
@@ -55,11 +54,7 @@ export function argmax(x: Tensor): Tensor {
   const [B, N] = x.dims2('argmax');
   x.assertAlive('argmax');
   const out = empty(x.engine, [B], 'i32', 'argmax');
-  x.engine.dispatch({
-    label: `argmax [${B}x${N}]`,
-    shader: { name: 'argmax', defines: { BINDINGS: '@group(0) @binding(2) var<storage, read_write> out: array<i32>;', STORE: 'out[b] = i32(arg);' } },
-    params: new Uint32Array([B, N, 0, 0]), buffers: [x.buffer, out.buffer], workgroups: linearGrid(x.engine, B, 64),
-  });
+  runKernel(x.engine, 'argmax', { label: `argmax [${B}x${N}]`, shape: { b: B, n: N }, buffers: { x: x.buffer, out: out.buffer } });
   return out;
 }
 
@@ -72,17 +67,7 @@ export function countCorrect(logits: Tensor, labels: Tensor, accumulator?: Tenso
   const [B, N] = checkLabels('countCorrect', logits, labels);
   const engine = logits.engine;
   const flags = empty(engine, [B], 'f32', 'correct flags');
-  engine.dispatch({
-    label: `countCorrect [${B}x${N}]`,
-    shader: {
-      name: 'argmax',
-      defines: {
-        BINDINGS: '@group(0) @binding(2) var<storage, read> labels: array<i32>;\n@group(0) @binding(3) var<storage, read_write> out: array<f32>;',
-        STORE: 'out[b] = select(0.0, 1.0, i32(arg) == labels[b]);',
-      },
-    },
-    params: new Uint32Array([B, N, 0, 0]), buffers: [logits.buffer, labels.buffer, flags.buffer], workgroups: linearGrid(engine, B, 64),
-  });
+  runKernel(engine, 'correct-flags', { label: `countCorrect [${B}x${N}]`, shape: { b: B, n: N }, buffers: { x: logits.buffer, labels: labels.buffer, out: flags.buffer } });
   const count = sumAll(flags);
   flags.dispose();
   if (!accumulator) return count;

@@ -75,9 +75,11 @@ test('argmax takes the first of tied maxima', async () => {
 });
 
 // The declared backward over its sweep (1, 7, 63, 65, 257 rows, a grid of 70,000 workgroups).
-test('softmax-cross-entropy and its backward agree with float64 over its sweep (checkKernel)', async () => {
+test('softmax-cross-entropy, its backward, argmax and correct-flags agree with float64 over its sweep (checkKernel)', async () => {
   await assertKernel(await getEngine(), 'softmax-cross-entropy');
   await assertKernel(await getEngine(), 'softmax-cross-entropy-backward');
+  await assertKernel(await getEngine(), 'argmax');
+  await assertKernel(await getEngine(), 'correct-flags');
 });
 
 test.run();

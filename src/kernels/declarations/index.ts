@@ -1,6 +1,7 @@
 // Every built-in kernel declaration, in the order listKernels shows them.
 import type { KernelDeclaration } from '../declaration.ts';
 import { conv2dBiasReluKernel, conv2dKernel, gatedConv2dKernel } from './conv2d.ts';
+import { argmaxKernel, correctFlagsKernel } from './argmax.ts';
 import { conv2dBackwardBiasKernel } from './conv2d-backward-bias.ts';
 import { conv2dBackwardInputKernel } from './conv2d-backward-input.ts';
 import { conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel } from './conv2d-weight-grad.ts';
@@ -18,7 +19,7 @@ import { regularizerLayerKernel } from './regularizer.ts';
 import { sgdKernel } from './sgd.ts';
 import { softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel } from './softmax-cross-entropy.ts';
 
-export { axpyKernel, fillKernel, unaryKernel };
+export { argmaxKernel, axpyKernel, correctFlagsKernel, fillKernel, unaryKernel };
 export { distillBackwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel, lateralScaleGradKernel, lateralScaleKernel, regularizerLayerKernel };
 export { conv2dBackwardBiasKernel, conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
@@ -56,4 +57,6 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   unaryKernel,
   axpyKernel,
   fillKernel,
+  argmaxKernel,
+  correctFlagsKernel,
 ];
