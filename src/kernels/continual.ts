@@ -133,10 +133,6 @@ export interface DistillationOptions {
   eps?: number;
 }
 
-function distillParams(B: number, N: number, T: number, eps: number): ArrayBuffer {
-  return packParams([B, N], [1 / T, eps]);
-}
-
 function checkDistill(op: string, logits: Tensor, oldLogits: Tensor, T: number, eps: number): [number, number] {
   logits.assertAlive(op);
   oldLogits.assertAlive(op);
@@ -161,9 +157,9 @@ export function distillationForward(logits: Tensor, oldLogits: Tensor, { T = 1, 
   const engine = logits.engine;
   const stats = empty(engine, [B, 3], 'f32', 'distill stats');
   const rowLoss = empty(engine, [B], 'f32', 'distill row loss');
-  engine.dispatch({
-    label: `distillation [${B}x${N}] T${T}`, shader: { name: 'distill_forward' }, params: distillParams(B, N, T, eps),
-    buffers: [logits.buffer, oldLogits.buffer, stats.buffer, rowLoss.buffer], workgroups: linearGrid(engine, B, 64),
+  runKernel(engine, 'distill-forward', {
+    label: `distillation [${B}x${N}] T${T}`, shape: { b: B, n: N }, scalars: { T, eps },
+    buffers: { logits: logits.buffer, oldLogits: oldLogits.buffer, stats: stats.buffer, rowLoss: rowLoss.buffer },
   });
   const loss = meanAll(rowLoss);
   rowLoss.dispose();

@@ -21,7 +21,7 @@ export function gradNorm(engine: Engine, grads: readonly Tensor[], out?: Tensor)
   });
   const total = plans.reduce((a, p) => a + p.count, 0);
   if (total === 0) {
-    engine.dispatch({ label: 'grad norm (no tensors)', shader: { name: 'fill' }, params: new Uint32Array([1, 0]), buffers: [norm.buffer], workgroups: [1] });
+    runKernel(engine, 'fill', { label: 'grad norm (no tensors)', shape: { count: 1 }, buffers: { out: norm.buffer }, scalars: { bits: 0 } });
     return norm;
   }
   const partials = empty(engine, [total], 'f32', 'grad norm partials');

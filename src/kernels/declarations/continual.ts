@@ -91,6 +91,25 @@ export const immMergeModeKernel: KernelDeclaration<CountShape> = {
 
 export interface DistillShape { b: number; n: number }
 
+/** Per row, in float64: logsumexp of z/T and of z_old/T, S = Σ_j q_j p_j/(p_j + eps/N), and −Σ_j q_j log((p_j + eps/N)/(1 + eps)). */
+function distillRows(z: ArrayLike<number>, zOld: ArrayLike<number>, b: number, n: number, T: number, eps: number): { stats: Float64Array; rowLoss: Float64Array } {
+  const stats = new Float64Array(3 * b), rowLoss = new Float64Array(b);
+  const lse = (v: number[]) => { const m = Math.max(...v); return m + Math.log(v.reduce((a, x) => a + Math.exp(x - m), 0)); };
+  for (let r = 0; r < b; r++) {
+    const zl = Array.from({ length: n }, (_, j) => z[r * n + j]! / T), zo = Array.from({ length: n }, (_, j) => zOld[r * n + j]! / T);
+    const lp = lse(zl), lq = lse(zo);
+    let S = 0, loss = 0;
+    for (let j = 0; j < n; j++) {
+      const p = Math.exp(zl[j]! - lp), q = Math.exp(zo[j]! - lq);
+      S += eps > 0 ? q * p / (p + eps / n) : q;
+      loss -= q * Math.log((p + eps / n) / (1 + eps));
+    }
+    stats.set([lp, lq, S], 3 * r);
+    rowLoss[r] = loss;
+  }
+  return { stats, rowLoss };
+}
+
 export const distillBackwardKernel: KernelDeclaration<DistillShape> = {
   name: 'distill-backward',
   summary: "dLogits of LwF's distillation loss (batch mean, temperature T, eps-smoothed), from the forward's saved row stats",
@@ -109,18 +128,11 @@ export const distillBackwardKernel: KernelDeclaration<DistillShape> = {
   shader: (spec) => elementwiseShader('distill_backward', spec),
   sizes: (s) => ({ logits: s.b * s.n, oldLogits: s.b * s.n, stats: 3 * s.b, gradOut: 1, dx: s.b * s.n }),
   reference: ({ shape: s, inputs, scalars }) => ({ dx: distillationGradRef(inputs.logits!, inputs.oldLogits!, s.b, s.n, scalars.T!, scalars.eps!).map((v) => v * inputs.gradOut![0]!) }),
-  // stats per row: log Σ exp(z/T), log Σ exp(z_old/T), and S = Σ_j r_j, as the forward saves them.
+  // stats per row as the forward saves them.
   generate: (s, seed) => {
     const T = 2, eps = seed % 2 ? 0 : 1e-3;
     const logits = seededFloats(s.b * s.n, streamSeed(seed, 1), -3, 3), oldLogits = seededFloats(s.b * s.n, streamSeed(seed, 2), -3, 3);
-    const stats = new Float32Array(3 * s.b);
-    for (let r = 0; r < s.b; r++) {
-      const row = (z: Float32Array) => Array.from({ length: s.n }, (_, j) => z[r * s.n + j]! / T);
-      const lse = (v: number[]) => { const m = Math.max(...v); return m + Math.log(v.reduce((a, x) => a + Math.exp(x - m), 0)); };
-      const zl = row(logits), zo = row(oldLogits), lp = lse(zl), lq = lse(zo);
-      const S = zl.reduce((acc, x, j) => { const p = Math.exp(x - lp), q = Math.exp(zo[j]! - lq); return acc + (eps > 0 ? q * p / (p + eps / s.n) : q); }, 0);
-      stats.set([lp, lq, S], 3 * r);
-    }
+    const stats = Float32Array.from(distillRows(logits, oldLogits, s.b, s.n, T, eps).stats);
     return { shape: s, inputs: { logits, oldLogits, stats, gradOut: Float32Array.of(1 + seed / 4) }, scalars: { T, eps } };
   },
   flops: (s) => 12 * s.b * s.n,
@@ -130,5 +142,42 @@ export const distillBackwardKernel: KernelDeclaration<DistillShape> = {
     { shape: { b: 7000, n: 10 }, spec: { wg: 1 }, why: 'more than 65,535 workgroups', heavy: true },
   ],
   tolerance: () => ({ rtol: 1e-4, atol: 1e-6 }),
+  describeShape: (s) => `[${s.b}x${s.n}]`,
+};
+
+const ROW_WG = 64;
+
+export const distillForwardKernel: KernelDeclaration<DistillShape> = {
+  name: 'distill-forward',
+  summary: "LwF's distillation loss per row (−Σ q log o, o the eps-smoothed p) and the row stats its backward needs",
+  kind: 'forward',
+  bindings: [
+    PARAMS,
+    { name: 'logits', binding: 1, access: 'read', type: 'f32' },
+    { name: 'oldLogits', binding: 2, access: 'read', type: 'f32' },
+    { name: 'stats', binding: 3, access: 'read_write', type: 'f32' },
+    { name: 'rowLoss', binding: 4, access: 'read_write', type: 'f32' },
+  ],
+  params: distillBackwardKernel.params,
+  paramValues: (s, { T, eps }) => ({ B: s.b, N: s.n, inv_t: 1 / T!, eps: eps! }),
+  ...elementwiseParts<DistillShape>((s) => s.b),
+  space: { wg: { values: [1, 32, 64, 128], default: ROW_WG, doc: 'rows per workgroup' } },
+  heuristic: () => ({ wg: ROW_WG }),
+  // The default workgroup size is the shader's own, so the built-in pipeline is compiled without constants.
+  shader: (spec) => ({ name: 'distill_forward', constants: Number(spec.wg) === ROW_WG ? {} : { WG: Number(spec.wg) } as Record<string, number> }),
+  sizes: (s) => ({ logits: s.b * s.n, oldLogits: s.b * s.n, stats: 3 * s.b, rowLoss: s.b }),
+  reference: ({ shape: s, inputs, scalars }) => distillRows(inputs.logits!, inputs.oldLogits!, s.b, s.n, scalars.T!, scalars.eps!),
+  generate: (s, seed) => ({
+    shape: s,
+    inputs: { logits: seededFloats(s.b * s.n, streamSeed(seed, 1), -3, 3), oldLogits: seededFloats(s.b * s.n, streamSeed(seed, 2), -3, 3) },
+    scalars: { T: 2, eps: seed % 2 ? 0 : 1e-3 },
+  }),
+  flops: (s) => 20 * s.b * s.n,
+  bytes: (s) => 8 * s.b * s.n,
+  shapes: [
+    ...([[1, 1], [7, 7], [63, 10], [65, 2], [257, 3], [64, 100]] as const).map(([b, n]) => ({ shape: { b, n } })),
+    { shape: { b: 70000, n: 3 }, spec: { wg: 1 }, why: 'more than 65,535 workgroups', heavy: true },
+  ],
+  tolerance: () => ({ rtol: 2e-5, atol: 2e-6 }),
   describeShape: (s) => `[${s.b}x${s.n}]`,
 };

@@ -5,7 +5,7 @@ import { argmaxKernel, correctFlagsKernel } from './argmax.ts';
 import { conv2dBackwardBiasKernel } from './conv2d-backward-bias.ts';
 import { conv2dBackwardInputKernel } from './conv2d-backward-input.ts';
 import { conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel } from './conv2d-weight-grad.ts';
-import { distillBackwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel } from './continual.ts';
+import { distillBackwardKernel, distillForwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel } from './continual.ts';
 import { dropoutKernel } from './dropout.ts';
 import { axpyKernel, fillKernel, unaryKernel } from './elementwise.ts';
 import { embeddingGradKernel, embeddingStepKernel } from './embedding.ts';
@@ -20,7 +20,7 @@ import { sgdKernel } from './sgd.ts';
 import { softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel } from './softmax-cross-entropy.ts';
 
 export { argmaxKernel, axpyKernel, correctFlagsKernel, fillKernel, unaryKernel };
-export { distillBackwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel, lateralScaleGradKernel, lateralScaleKernel, regularizerLayerKernel };
+export { distillBackwardKernel, distillForwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel, lateralScaleGradKernel, lateralScaleKernel, regularizerLayerKernel };
 export { conv2dBackwardBiasKernel, conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
 
@@ -53,6 +53,7 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   ewcFisherKernel,
   immMergeMeanKernel,
   immMergeModeKernel,
+  distillForwardKernel,
   distillBackwardKernel,
   unaryKernel,
   axpyKernel,
