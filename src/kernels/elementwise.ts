@@ -2,14 +2,15 @@
 import type { Engine } from '../runtime/engine.ts';
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, Tensor, type DType } from '../tensor.ts';
-import { linearGrid, packParams } from './dispatch.ts';
 import { BINARY, UNARY, type BinaryOp, type UnaryOp } from './elementwise-ops.ts';
+import { broadcastShape, broadcastStrides, collapseBroadcast } from './broadcast.ts';
 import { builtinKernel, runKernel } from './registry.ts';
 import { recordKernel, type KernelDeclaration } from './declaration.ts';
 import { elementwiseShader } from './declarations/elementwise-family.ts';
-import type { UnaryShape } from './declarations/elementwise.ts';
+import type { BinaryShape, UnaryShape } from './declarations/elementwise.ts';
 
 export { BINARY, UNARY, type BinaryOp, type UnaryOp } from './elementwise-ops.ts';
+export { broadcastShape, broadcastStrides, collapseBroadcast } from './broadcast.ts';
 
 export const ELEMENTWISE_WG = 256;
 
@@ -54,50 +55,10 @@ export function map(op: string, expr: string, x: Tensor, alpha = 0, beta = 0, ou
   return y;
 }
 
-/** Broadcast shape of two shapes (numpy rules), or a ShapeError naming the op. */
-export function broadcastShape(op: string, a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new ShapeError(op, `cannot broadcast [${a.join(', ')}] with [${b.join(', ')}]`);
-    out.push(Math.max(da, db));
-  }
-  return out;
-}
-
-/** Strides of `shape` (right-aligned) over an output of shape `outShape`, 0 along broadcast dims. */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const padded = [...Array(outShape.length - shape.length).fill(1), ...shape];
-  const strides = new Array<number>(outShape.length).fill(0);
-  let stride = 1;
-  for (let i = outShape.length - 1; i >= 0; i--) {
-    strides[i] = padded[i] === 1 && outShape[i] !== 1 ? 0 : stride;
-    stride *= padded[i]!;
-  }
-  return strides;
-}
-
-/**
- * Merges adjacent output dims where both operands' strides continue each other (and drops size-1 dims),
- * so [64, 2000] + [2000] stays 2-D, equal shapes become 1-D, and [M, C, R] · [M, C, 1] stays 3-D.
- */
-export function collapseBroadcast(outShape: readonly number[], aStrides: readonly number[], bStrides: readonly number[]): { shape: number[]; a: number[]; b: number[] } {
-  const shape: number[] = [], a: number[] = [], b: number[] = [];
-  outShape.forEach((d, i) => {
-    if (d === 1) return;
-    const k = shape.length - 1;
-    if (k >= 0 && a[k] === aStrides[i]! * d && b[k] === bStrides[i]! * d) {
-      shape[k]! *= d;
-      a[k] = aStrides[i]!;
-      b[k] = bStrides[i]!;
-    } else {
-      shape.push(d); a.push(aStrides[i]!); b.push(bStrides[i]!);
-    }
-  });
-  if (shape.length === 0) return { shape: [1], a: [1], b: [1] };
-  return { shape, a, b };
+/** The binary declaration computing an expression no op names (no float64 reference: its meaning is the caller's). */
+function customZipKernel(expr: string): KernelDeclaration<BinaryShape> {
+  const base = builtinKernel('binary') as KernelDeclaration<BinaryShape>;
+  return { ...base, name: `zip ${expr}`, reference: () => { throw new Error(`zip ${expr} has no float64 reference`); } };
 }
 
 export function binary(op: BinaryOp, a: Tensor, b: Tensor, alpha = 1, out?: Tensor): Tensor {
@@ -116,31 +77,9 @@ export function zip(op: string, expr: string, a: Tensor, b: Tensor, alpha = 1, o
   if (y.size !== shape.reduce((p, d) => p * d, 1)) throw new ShapeError(op, `out has shape [${y.shape.join(', ')}], expected [${shape.join(', ')}]`);
   const c = collapseBroadcast(shape, broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
   if (c.shape.length > 4) throw new ShapeError(op, `broadcast of [${a.shape.join(', ')}] with [${b.shape.join(', ')}] needs rank ${c.shape.length}, over the supported 4`);
-  const pad = (v: number[], fill: number) => [...Array(4 - v.length).fill(fill), ...v];
-  const params = new ArrayBuffer(64);
-  const u = new Uint32Array(params);
-  u[0] = y.size;
-  new Float32Array(params, 4, 1)[0] = alpha;
-  u.set(pad(c.shape, 1), 4);
-  u.set(pad(c.a, 0), 8);
-  u.set(pad(c.b, 0), 12);
-  const engine = a.engine;
-  const contiguous = c.shape.length === 1 && c.a[0] === 1 && c.b[0] === 1;
-  let entryPoint: 'same' | 'rows' | 'general';
-  let workgroups: readonly [number, number, number?];
-  if (contiguous) {
-    entryPoint = 'same';
-    workgroups = linearGrid(engine, y.size, ELEMENTWISE_WG);
-  } else if (c.shape.length <= 2) {
-    entryPoint = 'rows';
-    const rows = c.shape.length === 2 ? c.shape[0]! : 1;
-    const yz = rows > 65535 ? [65535, Math.ceil(rows / 65535)] : [rows, 1];
-    workgroups = [Math.ceil(c.shape[c.shape.length - 1]! / ELEMENTWISE_WG), yz[0]!, yz[1]!];
-  } else {
-    entryPoint = 'general';
-    workgroups = linearGrid(engine, y.size, ELEMENTWISE_WG);
-  }
-  engine.dispatch({ label: `${op} [${a.shape.join('x')}] [${b.shape.join('x')}]`, shader: { name: 'binary', defines: { EXPR: expr }, entryPoint }, params, buffers: [a.buffer, b.buffer, y.buffer], workgroups });
+  const call = { label: `${op} [${a.shape.join('x')}] [${b.shape.join('x')}]`, shape: { a: a.shape, b: b.shape, expr }, buffers: { a: a.buffer, b: b.buffer, out: y.buffer }, scalars: { alpha } };
+  if (op in BINARY && BINARY[op as BinaryOp] === expr) runKernel(a.engine, 'binary', call);
+  else recordKernel(a.engine, customZipKernel(expr), { ...call, spec: { wg: ELEMENTWISE_WG } });
   return y;
 }
 

@@ -100,9 +100,9 @@ test('a grid past 65,535 workgroups reaches every element', async () => {
 
 // The declared kernels over their sweeps (every unary op; 1, 7, 63, 65, 257, … elements; a grid past
 // 65,535 workgroups), outputs pre-filled and guarded.
-test('unary, axpy and fill agree with float64 over their sweeps (checkKernel)', async () => {
+test('unary, binary, axpy and fill agree with float64 over their sweeps (checkKernel)', async () => {
   const engine = await getEngine();
-  for (const name of ['unary', 'axpy', 'fill']) await assertKernel(engine, name, { seeds: [1, 2] });
+  for (const name of ['unary', 'binary', 'axpy', 'fill']) await assertKernel(engine, name, { seeds: [1, 2] });
 });
 
 test.run();

@@ -7,7 +7,7 @@ import { conv2dBackwardInputKernel } from './conv2d-backward-input.ts';
 import { conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel } from './conv2d-weight-grad.ts';
 import { distillBackwardKernel, distillForwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel } from './continual.ts';
 import { dropoutKernel } from './dropout.ts';
-import { axpyKernel, fillKernel, unaryKernel } from './elementwise.ts';
+import { axpyKernel, binaryKernel, fillKernel, unaryKernel } from './elementwise.ts';
 import { embeddingGradKernel, embeddingStepKernel } from './embedding.ts';
 import { gateBackwardKernel, maskUpdateKernel } from './gate-backward.ts';
 import { gatedMatmulKernel } from './gated-matmul.ts';
@@ -19,7 +19,7 @@ import { regularizerLayerKernel } from './regularizer.ts';
 import { sgdKernel } from './sgd.ts';
 import { softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel } from './softmax-cross-entropy.ts';
 
-export { argmaxKernel, axpyKernel, correctFlagsKernel, fillKernel, unaryKernel };
+export { argmaxKernel, axpyKernel, binaryKernel, correctFlagsKernel, fillKernel, unaryKernel };
 export { distillBackwardKernel, distillForwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel, lateralScaleGradKernel, lateralScaleKernel, regularizerLayerKernel };
 export { conv2dBackwardBiasKernel, conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
@@ -56,6 +56,7 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   distillForwardKernel,
   distillBackwardKernel,
   unaryKernel,
+  binaryKernel,
   axpyKernel,
   fillKernel,
   argmaxKernel,
