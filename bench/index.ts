@@ -9,7 +9,7 @@ import type { SamplingOptions } from './lab/options.ts';
 import { ratioBetween } from './lab/pair.ts';
 import type { ClockChoice } from './lab/work.ts';
 
-export const SUITES = ['matmul', 'conv', 'gates', 'step'] as const;
+export const SUITES = ['matmul', 'conv', 'gates', 'step', 'resnet'] as const;
 export type Suite = (typeof SUITES)[number];
 
 /** Other implementations timed in the same run: tfjs on the same adapter, PyTorch on the CPU. */
@@ -54,6 +54,11 @@ const RUNNERS: Record<Suite, SuiteRunner> = {
   async gates(engine, quick, _peers, opts, log) {
     const { benchGates, gateCases } = await import('./gates.ts');
     return benchGates(engine, gateCases(quick), opts, log); // tfjs has no HAT layer to compare
+  },
+  async resnet(engine, quick, peers, opts, log) {
+    // ResNet-18-HAT's training step (task 1 under task 0's masks); width 64 takes minutes a step on a CPU adapter.
+    const { benchResnetStep } = await import('./resnet.ts');
+    return [await benchResnetStep(engine, { ...opts, width: quick ? 8 : 16, tfjs: peers.includes('tfjs'), log })];
   },
   async step(engine, quick, peers, opts, log) {
     const { benchStep, stepCases } = await import('./step.ts');

@@ -9,11 +9,13 @@ import { softmaxCrossEntropy } from '../ops/loss.ts';
 import { batches } from '../data/dataset.ts';
 import { deriveSeed } from '../data/rng.ts';
 import { HatNetwork, type NetworkConfig } from '../nn/network.ts';
+import { ResNet18 } from '../nn/resnet.ts';
+import type { ContinualNetwork } from '../nn/model.ts';
 import type { SavedApproachState, TrainingRun } from '../train/approach.ts';
 
 /** The network without gates (HAT's layers, heads and init; no embeddings, no masks). */
-export function plainNetwork(engine: Engine, config: NetworkConfig): HatNetwork {
-  return new HatNetwork(engine, { ...config, gated: false });
+export function plainNetwork(engine: Engine, config: NetworkConfig): ContinualNetwork {
+  return config.kind === 'resnet18' ? new ResNet18(engine, { ...config, gated: false }) : new HatNetwork(engine, { ...config, gated: false });
 }
 
 /** The run's network as a HatNetwork (the baselines that copy or re-initialise it need its config). */
@@ -24,7 +26,8 @@ export function hatNetworkOf(run: TrainingRun, approach: string): HatNetwork {
 
 /** The network's weights, biases and heads (everything but HAT's embeddings), with names. */
 export function weightsAndHeads(run: TrainingRun): [string, Tensor][] {
-  return run.net.namedParameters().filter(([name]) => !/^e[^.]+\.\d+$/.test(name));
+  // Task embeddings are e<layer>.<task>, the layer name possibly dotted (ResNet's elayer1.0.conv1.<t>).
+  return run.net.namedParameters().filter(([name]) => !/^e.+\.\d+$/.test(name));
 }
 
 /** Kept copies of tensors (an old model's parameters, anchors), disposed together. */

@@ -21,6 +21,7 @@ export const CONFIG_SETTINGS: SettingsOf<TrainConfig> = {
     help: 'hat | adahat (HAT whose old units still learn a little, Wang et al. 2024) | sgd (plain fine-tuning, no gates: the forgetting control) | sgd-frozen | joint | ewc | imm-mean | imm-mode | lwf | lfl | pathnet | progressive (baselines, reference settings)',
   },
   net: { flag: 'net', type: 'enum', metavar: 'NAME', choices: ['mlp', 'alexnet', 'resnet18'], noun: 'network', default: 'mlp', help: 'the network: mlp, alexnet (32×32 inputs), or resnet18 (32×32 inputs; HAT only; docs/networks.md)' },
+  width: { flag: 'width', type: 'int', metavar: 'N', range: { min: 1 }, default: 64, help: 'resnet18: the base width (stages N, 2N, 4N, 8N; the papers: 64)' },
   hidden: { flag: 'hidden', type: 'int-list', metavar: 'N[,N]', range: { min: 1 }, default: [2000, 2000], help: 'MLP hidden widths (the paper: 2000,2000)' },
   epochs: { flag: 'epochs', type: 'int', metavar: 'N', range: { min: 1 }, default: 200, help: 'epochs per task (at most: the learning-rate schedule may end a task sooner)' },
   batch: { flag: 'batch', type: 'int', metavar: 'N', range: { min: 1 }, default: 64, help: 'batch size' },
@@ -109,7 +110,7 @@ export const TRAIN_SECTIONS: readonly { title: string; settings: readonly Settin
   { title: 'What to train', settings: [RUN_SETTINGS.benchmark, CONFIG_SETTINGS.approach, RUN_SETTINGS.tasks, RUN_SETTINGS.fashionDir, CONFIG_SETTINGS.seed, RUN_SETTINGS.paper] },
   {
     title: 'Network and optimisation',
-    settings: [CONFIG_SETTINGS.net, CONFIG_SETTINGS.hidden, CONFIG_SETTINGS.epochs, CONFIG_SETTINGS.batch, CONFIG_SETTINGS.lr, CONFIG_SETTINGS.lrMin, CONFIG_SETTINGS.lrFactor,
+    settings: [CONFIG_SETTINGS.net, CONFIG_SETTINGS.hidden, CONFIG_SETTINGS.width, CONFIG_SETTINGS.epochs, CONFIG_SETTINGS.batch, CONFIG_SETTINGS.lr, CONFIG_SETTINGS.lrMin, CONFIG_SETTINGS.lrFactor,
       CONFIG_SETTINGS.patience, CONFIG_SETTINGS.clipNorm, CONFIG_SETTINGS.dropout, CONFIG_SETTINGS.fused, CONFIG_SETTINGS.logEvery],
   },
   { title: 'HAT', settings: [CONFIG_SETTINGS.smax, CONFIG_SETTINGS.c, CONFIG_SETTINGS.embeddingClamp, CONFIG_SETTINGS.sSchedule, CONFIG_SETTINGS.embeddingInit, CONFIG_SETTINGS.maskThreshold,

@@ -8,6 +8,8 @@ export interface TrainConfig {
   approach: Approach;
   net: 'mlp' | 'alexnet' | 'resnet18';
   hidden: number[];
+  /** ResNet-18's base width (stages width, 2·width, 4·width, 8·width). */
+  width: number;
   epochs: number;
   batch: number;
   lr: number;

@@ -63,7 +63,7 @@ export class Trainer implements TrainingRun {
     }
     const netConfig: NetworkConfig = {
       kind: config.net, inputShape: first.inputShape, classesPerTask: tasks.map((t) => t.nClasses),
-      hidden: config.hidden, gated: false, seed: config.seed,
+      hidden: config.hidden, width: config.width, gated: false, seed: config.seed,
       ...(config.dropout === false ? { dropout: { input: 0, layers: 0 } } : {}),
     };
     this.net = approach.createNetwork(engine, netConfig);

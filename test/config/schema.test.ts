@@ -27,7 +27,7 @@ function throwsUsage(fn: () => unknown, text: RegExp): void {
 
 test('DEFAULT_CONFIG: every setting with the reference value', () => {
   assert.equal(DEFAULT_CONFIG, {
-    approach: 'hat', net: 'mlp', hidden: [2000, 2000], epochs: 200, batch: 64, lr: 0.05, lrMin: 1e-4, lrFactor: 3,
+    approach: 'hat', net: 'mlp', hidden: [2000, 2000], width: 64, epochs: 200, batch: 64, lr: 0.05, lrMin: 1e-4, lrFactor: 3,
     patience: 5, smax: 400, c: 0.75, clipNorm: 10000, embeddingClamp: 6, sSchedule: 'linear', embeddingInit: 'normal', maskThreshold: 0.5,
     seed: 0, fused: true, dropout: true, logEvery: 10,
   });
@@ -90,7 +90,7 @@ test('resolveTrainConfig: fills defaults, keeps what is given, names the key and
     [{ approach: 'ewk' as Approach }, /^approach: unknown approach "ewk" \(hat \| adahat \| sgd \| sgd-frozen/],
     [{ net: 'resnet' as 'mlp' }, /^net: unknown network "resnet" \(mlp \| alexnet \| resnet18\)$/],
     [{ fused: 'yes' as never }, /^fused: expected true or false, got "yes"$/],
-    [{ clip: 5 } as never, /^clip: unknown TrainConfig key \(known: approach, net, hidden/],
+    [{ clip: 5 } as never, /^clip: unknown TrainConfig key \(known: approach, net, width, hidden/],
   ];
   for (const [partial, text] of bad) throwsUsage(() => resolveTrainConfig(partial), text);
   c.hidden.push(1);
