@@ -4,6 +4,7 @@ import { getEngine, randomArray, upload, assertClose } from '../helpers.ts';
 import { reduce, sumAll, meanAll, maxAll, sumOverRows, sumOverCols, sumPerChannel, sumToShape, broadcastGrad, planStage, dispatchStage, REDUCE_SPECS, type ReduceOp } from '../../src/kernels/reduce.ts';
 import { reduceRef, absSumRef, sumToShapeRef } from '../reference/reduce.ts';
 import { fill } from '../../src/kernels/elementwise.ts';
+import { assertKernel } from '../../src/testing/check-kernel.ts';
 
 const SIZES = [1, 7, 63, 65, 257, 4097, 100_003];
 
@@ -146,6 +147,12 @@ test('broadcastGrad spreads g (scaled) and routes max gradients to the maxima', 
   const ps = await plain.float32();
   for (let i = 0; i < 35; i++) assert.is(ps[i], 2 * (Math.floor(i / 7) + 1));
   for (const u of [t, m, g, dx, plain]) u.dispose();
+});
+
+// One stage of each kind over its sweep (tree and per_thread, partials and outputs, an offset, every named
+// reduction, a grid past 65,535 workgroups), outputs pre-filled and guarded.
+test('reduce-stage agrees with float64 over its sweep (checkKernel)', async () => {
+  await assertKernel(await getEngine(), 'reduce-stage', { seeds: [1, 2] });
 });
 
 test.run();

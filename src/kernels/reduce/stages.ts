@@ -3,67 +3,45 @@
 // no atomics).
 import type { Engine } from '../../runtime/engine.ts';
 import { empty, type Tensor } from '../../tensor.ts';
-import { packParams } from '../dispatch.ts';
-import type { ReduceSpec } from './specs.ts';
+import { recordKernel, type KernelDeclaration } from '../declaration.ts';
+import type { ReduceStageShape } from '../declarations/reduce.ts';
+import { builtinKernel, runKernel } from '../registry.ts';
+import { REDUCE_SPECS, type ReduceOp, type ReduceSpec } from './specs.ts';
+import { nextView, planStage, stageOutputs, type ReduceView, type StagePlan } from './plan.ts';
 
-/** x viewed as [O, A, K, C]; A and C are reduced. */
-export interface ReduceView { O: number; A: number; K: number; C: number }
-
-export interface StagePlan { variant: 'tree' | 'per_thread'; P: number; chunk: number }
-
-const TREE_WG = 256;
-const THREAD_WG = 64;
-/** Elements one tree workgroup reduces (16 per invocation). */
-const TREE_CHUNK = TREE_WG * 16;
-/** Enough workgroups to keep every CPU core (and a GPU's) busy. */
-const MIN_GROUPS = 16;
-
-/** Chooses the kernel and the split of one stage. */
-export function planStage(v: ReduceView): StagePlan {
-  const total = v.O * v.K;
-  const R = v.A * v.C;
-  if (total >= 128 || R <= 64) {
-    const blocks = Math.ceil(total / THREAD_WG);
-    let P = 1;
-    if (blocks < MIN_GROUPS && v.A > 1 && R >= 2048) P = Math.min(v.A, Math.ceil(MIN_GROUPS / blocks), Math.ceil(R / 1024));
-    const chunk = Math.ceil(v.A / P);
-    return { variant: 'per_thread', P: Math.ceil(v.A / chunk), chunk };
-  }
-  let P = Math.ceil(R / TREE_CHUNK);
-  if (total * P < MIN_GROUPS) P = Math.max(P, Math.min(Math.ceil(R / 1024), Math.ceil(MIN_GROUPS / total)));
-  const chunk = Math.ceil(R / P);
-  return { variant: 'tree', P: Math.ceil(R / chunk), chunk };
-}
-
-/** Number of values a stage writes: the outputs, or the partials when P > 1. */
-export function stageOutputs(v: ReduceView, plan: StagePlan): number {
-  return v.O * v.K * plan.P;
-}
-
-/** The view the partials of a stage are reduced as by the next stage. */
-export function nextView(v: ReduceView, plan: StagePlan): ReduceView {
-  const total = v.O * v.K;
-  return plan.variant === 'tree' ? { O: 1, A: 1, K: total, C: plan.P } : { O: 1, A: plan.P, K: total, C: 1 };
-}
+export { nextView, planStage, stageOutputs, type ReduceView, type StagePlan } from './plan.ts';
 
 /** Records one stage: writes stageOutputs() values to out at outOffset (elements). */
 export function dispatchStage(engine: Engine, spec: ReduceSpec, v: ReduceView, plan: StagePlan, x: GPUBuffer, out: GPUBuffer, outOffset: number, applyFinal: boolean, scale: number, label: string): void {
-  const params = packParams([v.O, v.A, v.K, v.C, plan.P, plan.chunk, outOffset, applyFinal ? 1 : 0], [scale]);
-  const total = v.O * v.K;
-  const groups = plan.variant === 'tree' ? total * plan.P : Math.ceil(total / THREAD_WG) * plan.P;
-  const mode = v.C === 1 ? 0 : v.A === 1 ? 1 : 2;
-  engine.dispatch({
+  const call = {
     label: `${label} [${v.O}x${v.A}x${v.K}x${v.C}] ${plan.variant}${plan.P > 1 ? ` P${plan.P}` : ''}`,
-    shader: {
-      name: 'reduce',
-      entryPoint: plan.variant,
-      defines: { COMBINE: spec.combine, IDENTITY: spec.identity, MAP: spec.map, FINAL: spec.final },
-      constants: plan.variant === 'tree' ? { MODE: mode } : undefined,
-    },
-    params,
-    buffers: [x, out],
-    workgroups: engine.grid(groups),
-  });
+    buffers: { x, out }, scalars: { scale },
+  };
+  const named = namedStage(spec);
+  const shape: ReduceStageShape = { view: v, plan, op: named?.op ?? 'sum', later: named?.later ?? false, final: applyFinal, offset: outOffset };
+  if (named) runKernel(engine, 'reduce-stage', { ...call, shape });
+  else recordKernel(engine, customReduceKernel(spec), { ...call, shape, spec: {} });
+}
+
+/** The named reduction (and whether its map is dropped, as in later stages) a spec is, or null. */
+function namedStage(spec: ReduceSpec): { op: ReduceOp; later: boolean } | null {
+  for (const [op, named] of Object.entries(REDUCE_SPECS) as [ReduceOp, ReduceSpec][]) {
+    if (named.combine !== spec.combine || named.identity !== spec.identity || named.final !== spec.final) continue;
+    if (named.map === spec.map) return { op, later: false };
+    if (spec.map === 'x') return { op, later: true };
+  }
+  return null;
+}
+
+/** The reduce-stage declaration with a reduction of the caller's own (no float64 reference). */
+function customReduceKernel(spec: ReduceSpec): KernelDeclaration<ReduceStageShape> {
+  const base = builtinKernel('reduce-stage') as KernelDeclaration<ReduceStageShape>;
+  return {
+    ...base,
+    name: `reduce ${spec.combine} ${spec.map} ${spec.final}`,
+    shader: (s, shape) => ({ ...base.shader(s, shape), defines: { COMBINE: spec.combine, IDENTITY: spec.identity, MAP: spec.map, FINAL: spec.final } }),
+    reference: () => { throw new Error(`reduction ${spec.combine} has no float64 reference`); },
+  };
 }
 
 /**
