@@ -151,8 +151,9 @@ test('broadcastGrad spreads g (scaled) and routes max gradients to the maxima', 
 
 // One stage of each kind over its sweep (tree and per_thread, partials and outputs, an offset, every named
 // reduction, a grid past 65,535 workgroups), outputs pre-filled and guarded.
-test('reduce-stage agrees with float64 over its sweep (checkKernel)', async () => {
+test('reduce-stage and reduce-broadcast agree with float64 over its sweep (checkKernel)', async () => {
   await assertKernel(await getEngine(), 'reduce-stage', { seeds: [1, 2] });
+  await assertKernel(await getEngine(), 'reduce-broadcast', { seeds: [1, 2] });
 });
 
 test.run();
