@@ -5,7 +5,6 @@ import { ShapeError } from '../runtime/errors.ts';
 import { empty, type Tensor } from '../tensor.ts';
 import { axpy } from './elementwise.ts';
 import { meanAll, REDUCE_SPECS, reduceView } from './reduce.ts';
-import { linearGrid, packParams } from './dispatch.ts';
 import { runKernel } from './registry.ts';
 
 const WG = 256;
@@ -54,37 +53,21 @@ function penaltyDispatch(term: PenaltyTerm, lambda: number, mode: GradMode, part
   const { theta, anchor } = term;
   sameSize('quadraticPenalty', theta, anchor);
   if (term.fisher) sameSize('quadraticPenalty', theta, term.fisher);
-  const buffers = [theta.buffer, anchor.buffer];
-  const decls: string[] = [];
-  const bind = (name: string, access: 'read' | 'read_write', buffer: GPUBuffer) => {
-    decls.push(`@group(0) @binding(${buffers.length + 1}) var<storage, ${access}> ${name}: array<f32>;`);
-    buffers.push(buffer);
-  };
-  if (term.fisher) bind('fisher', 'read', term.fisher.buffer);
-  let grad = '';
+  const buffers: Record<string, GPUBuffer> = { theta: theta.buffer, anchor: anchor.buffer };
+  if (term.fisher) buffers.fisher = term.fisher.buffer;
   if (mode === 'add') {
     if (!term.grad) throw new Error(`quadraticPenalty: no gradient tensor to add into for [${theta.shape.join(', ')}] (${theta.label})`);
     sameSize('quadraticPenalty', theta, term.grad);
-    bind('grad', 'read_write', term.grad.buffer);
-    grad = 'grad[i] = grad[i] + params.lambda * w * d;';
+    buffers.grad = term.grad.buffer;
   } else if (mode === 'out') {
-    bind('grad_out', 'read', extra.gradOut!.buffer);
-    bind('dx', 'read_write', extra.dx!.buffer);
-    grad = 'dx[i] = grad_out[0] * params.lambda * w * d;';
+    buffers.grad_out = extra.gradOut!.buffer;
+    buffers.dx = extra.dx!.buffer;
   }
-  if (partials) bind('partials', 'read_write', partials.buffer);
-  const p = packParams([theta.size, partialOffset], [lambda]);
-  theta.engine.dispatch({
+  if (partials) buffers.partials = partials.buffer;
+  runKernel(theta.engine, 'quadratic-penalty', {
     label: `quadraticPenalty${term.fisher ? ' (fisher)' : ''}${mode === 'none' ? '' : ` grad ${mode}`} [${theta.shape.join('x')}]`,
-    shader: {
-      name: 'ewc_penalty',
-      append: ['workgroup_sum'],
-      defines: {
-        BINDINGS: decls.join('\n'), WEIGHT: term.fisher ? 'fisher[i]' : '1.0', GRAD: grad,
-        PARTIALS: partials ? 'true' : 'false', STORE_PARTIAL: partials ? 'partials[params.partial_offset + group] = total;' : '',
-      },
-    },
-    params: p, buffers, workgroups: linearGrid(theta.engine, theta.size, WG),
+    shape: { count: theta.size, fisher: Boolean(term.fisher), grad: mode, partials: partials !== null, offset: partialOffset },
+    buffers, scalars: { lambda },
   });
 }
 

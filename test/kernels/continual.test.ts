@@ -180,9 +180,9 @@ test('IMM merges over three tasks equal the closed forms; mode with zero Fisher 
 });
 
 // The declared kernels over their sweeps (1, 7, 63, 65, 257, … elements or rows, a grid past 65,535 workgroups).
-test('ewc-fisher, imm-merge-mean, imm-merge-mode and the distillation forward and backward agree with float64 over their sweeps (checkKernel)', async () => {
+test('ewc-fisher, the IMM merges, the quadratic penalty and the distillation forward and backward agree with float64 over their sweeps (checkKernel)', async () => {
   const engine = await getEngine();
-  for (const name of ['ewc-fisher', 'imm-merge-mean', 'imm-merge-mode', 'distill-forward', 'distill-backward']) await assertKernel(engine, name, { seeds: [1, 2] });
+  for (const name of ['ewc-fisher', 'imm-merge-mean', 'imm-merge-mode', 'quadratic-penalty', 'distill-forward', 'distill-backward']) await assertKernel(engine, name, { seeds: [1, 2] });
 });
 
 test.run();

@@ -15,13 +15,14 @@ import { maskedWeightGradKernel } from './masked-weight-grad.ts';
 import { matmulBiasReluKernel, matmulKernel } from './matmul.ts';
 import { lateralScaleGradKernel, lateralScaleKernel } from './lateral.ts';
 import { maxpool2dBackwardKernel, maxpool2dKernel } from './maxpool2d.ts';
+import { quadraticPenaltyKernel } from './quadratic-penalty.ts';
 import { reduceStageKernel } from './reduce.ts';
 import { reduceBroadcastKernel } from './reduce-broadcast.ts';
 import { regularizerLayerKernel } from './regularizer.ts';
 import { sgdKernel } from './sgd.ts';
 import { softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel } from './softmax-cross-entropy.ts';
 
-export { reduceBroadcastKernel, reduceStageKernel };
+export { quadraticPenaltyKernel, reduceBroadcastKernel, reduceStageKernel };
 export { argmaxKernel, axpyKernel, binaryKernel, correctFlagsKernel, fillKernel, unaryKernel };
 export { distillBackwardKernel, distillForwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel, lateralScaleGradKernel, lateralScaleKernel, regularizerLayerKernel };
 export { conv2dBackwardBiasKernel, conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel, gateBackwardKernel, maskUpdateKernel };
@@ -56,6 +57,7 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   ewcFisherKernel,
   immMergeMeanKernel,
   immMergeModeKernel,
+  quadraticPenaltyKernel,
   distillForwardKernel,
   distillBackwardKernel,
   unaryKernel,
