@@ -28,6 +28,8 @@ export interface BenchRow {
   gflops?: number;
   gbps?: number;
   samplesPerSecond?: number;
+  /** A training step's demands on the device (step suite, our implementations). */
+  perStep?: { dispatches: number; submits: number; readbacks: number; peakBytes: number };
   note?: string;
 }
 
@@ -47,6 +49,10 @@ export interface BenchReport {
   date: string;
   results: BenchRow[];
   comparisons: CaseComparison[];
+  /** The epoch suite: where one epoch's time goes. */
+  epochs?: import('./epoch.ts').EpochBreakdown[];
+  /** The memory suite: buffers over a long run of steps. */
+  memory?: import('./epoch.ts').MemorySoak[];
 }
 
 function round(x: number, digits = 4): number {

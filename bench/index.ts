@@ -9,7 +9,7 @@ import type { SamplingOptions } from './lab/options.ts';
 import { ratioBetween } from './lab/pair.ts';
 import type { ClockChoice } from './lab/work.ts';
 
-export const SUITES = ['matmul', 'conv', 'gates', 'step', 'resnet'] as const;
+export const SUITES = ['matmul', 'conv', 'gates', 'step', 'epoch', 'memory', 'resnet'] as const;
 export type Suite = (typeof SUITES)[number];
 
 /** Other implementations timed in the same run: tfjs on the same adapter, PyTorch on the CPU. */
@@ -35,7 +35,7 @@ const tfjs = () => import('./peers/tfjs.ts');
 const torch = () => import('./peers/torch.ts');
 
 /** Each suite: our variants, and (with --peers) tfjs's on the same cases, loaded only when asked for. */
-const RUNNERS: Record<Suite, SuiteRunner> = {
+const RUNNERS: Record<Exclude<Suite, 'epoch' | 'memory'>, SuiteRunner> = {
   async matmul(engine, quick, peers, opts, log) {
     const { benchMatmul, matmulCases, matmulFlops } = await import('./matmul.ts');
     return benchMatmul(engine, matmulCases(quick), opts, log, async (c) => [
@@ -98,8 +98,20 @@ export async function runBenchmarks(engine: Engine, o: BenchOptions): Promise<Be
   }
   const results: BenchRow[] = [];
   const comparisons: CaseComparison[] = [];
+  const epochs: NonNullable<BenchReport['epochs']> = [];
+  const memory: NonNullable<BenchReport['memory']> = [];
   for (const suite of o.suites) {
     o.log(`suite ${suite}`);
+    if (suite === 'epoch' || suite === 'memory') {
+      // Breakdowns rather than timed variants: where an epoch's time goes, and memory over a long run.
+      const { benchEpoch, memorySoak } = await import('./epoch.ts');
+      const { splitMnist } = await import('../src/data/tasks.ts');
+      const tasks = splitMnist({ seed: 0 });
+      const hidden = o.quick ? [400, 400] : [2000, 2000];
+      if (suite === 'epoch') epochs.push(...(await benchEpoch(engine, tasks, hidden, o.log)));
+      else memory.push(await memorySoak(engine, tasks, [400, 400], o.quick ? 200 : 1000, o.log));
+      continue;
+    }
     for (const r of await RUNNERS[suite](engine, o.quick, o.peers, opts, o.log)) {
       results.push(...r.rows);
       const c = r.comparison;
@@ -114,17 +126,24 @@ export async function runBenchmarks(engine: Engine, o: BenchOptions): Promise<Be
     }
   }
   const a = engine.adapter;
-  return { adapter: { vendor: a.vendor, architecture: a.architecture, description: a.description }, date: new Date().toISOString(), ...(peerInfo ? { peers: peerInfo } : {}), results, comparisons };
+  return { adapter: { vendor: a.vendor, architecture: a.architecture, description: a.description }, date: new Date().toISOString(), ...(peerInfo ? { peers: peerInfo } : {}), results, comparisons, ...(epochs.length ? { epochs } : {}), ...(memory.length ? { memory } : {}) };
 }
 
 export function summarize(report: BenchReport): string {
-  const lines = [formatTable(report.results)];
+  const lines: string[] = [];
   const clocks = new Set(report.results.map((r) => r.clock));
-  lines.push('', `clock: ${[...clocks].map((c) => (c === 'gpu-timestamp' ? 'gpu = GPU timestamps around the compute passes, an empty pass subtracted' : 'wall = wall clock from submit until the queue drained')).join('; ')}; times are per unit of work`);
+  if (report.results.length) lines.push(formatTable(report.results), '', `clock: ${[...clocks].map((c) => (c === 'gpu-timestamp' ? 'gpu = GPU timestamps around the compute passes, an empty pass subtracted' : 'wall = wall clock from submit until the queue drained')).join('; ')}; times are per unit of work`);
   const ratioLines = (report.comparisons ?? []).flatMap((c) => c.ratios.map((r) => `${c.suite} ${c.case}: ${r.label}: ${formatRatio(r)}`));
   if (ratioLines.length) lines.push('', ...ratioLines);
   const peers = peerTable(report);
   if (peers) lines.push('', peers);
+  const steps = report.results.filter((r) => r.perStep);
+  if (steps.length) lines.push('', 'per training step:', ...steps.map((r) => `  ${r.case} ${r.impl}: ${r.perStep!.dispatches} dispatches, ${r.perStep!.submits} submit(s), ${r.perStep!.readbacks} readbacks, ${(r.perStep!.peakBytes / 2 ** 20).toFixed(1)} MiB of buffers live at most`));
+  for (const e of report.epochs ?? []) {
+    lines.push('', `one epoch, ${e.case}, ${e.approach}: ${(e.totalMs / 1000).toFixed(2)} s; ${e.stepSamplesPerSecond} samples/s in the steps, ${e.epochSamplesPerSecond} over the epoch; ${e.readbacks} readbacks, ${e.submits} submits`);
+    for (const p of e.phases) lines.push(`  ${p.phase.padEnd(48)} ${p.ms.toFixed(1).padStart(9)} ms  ${(p.share * 100).toFixed(1).padStart(5)} %`);
+  }
+  for (const m of report.memory ?? []) lines.push('', `memory over ${m.case}: ${m.flat ? 'flat after warm-up' : 'GROWS'} (${m.samples.map((s) => `step ${s.step}: ${(s.liveBytes / 2 ** 20).toFixed(1)} MiB live, peak ${(s.peakBytes / 2 ** 20).toFixed(1)} MiB, ${s.liveTensors} tensors`).join('; ')})`);
   const notes = report.results.filter((row) => row.note).map((row) => `${row.suite} ${row.case} ${row.impl}: ${row.note}`);
   if (notes.length) lines.push('', ...notes);
   return lines.join('\n');

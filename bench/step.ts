@@ -58,6 +58,20 @@ export async function benchStep(engine: Engine, cases: StepCase[], opts: Samplin
       others.push(...(await peers(c)));
       // A whole step is long enough to time alone; several in one sample would hold each one's buffers.
       const result = await runCase(engine, 'step', c.name, [...variants, ...others], { ...opts, units: 1 });
+      // What one step asks of the device, counted on the engine: passes (dispatches), submits, readbacks,
+      // and the most buffer memory live at once.
+      for (const [k, impl] of STEP_IMPLS.entries()) {
+        const row = result.rows.find((r) => r.impl === impl.impl);
+        if (!row) continue;
+        await engine.submit();
+        const before = engine.stats();
+        engine.pool.resetPeak();
+        tidy(() => trainers[k]!.recordTrainStep(1, { images: data.images, labels: data.labels, size: c.batch, head: 1, data }, { start: 0, total: 1000 * c.batch }, 0.05, false));
+        await engine.submit();
+        const after = engine.stats();
+        row.perStep = { dispatches: after.dispatches - before.dispatches, submits: after.submits - before.submits, readbacks: after.readbacks - before.readbacks, peakBytes: after.peakLiveBytes };
+        log(`  ${c.name} ${impl.impl}: ${row.perStep.dispatches} dispatches, ${row.perStep.submits} submit, ${row.perStep.readbacks} readbacks per step; ${(row.perStep.peakBytes / 2 ** 20).toFixed(1)} MiB of buffers live at most`);
+      }
       for (const r of result.rows) log(`  ${c.name} ${r.impl}: ${r.medianMs.toPrecision(4)} ms/step (${r.clock}), ${r.samplesPerSecond} samples/s`);
       results.push(result);
     } finally {

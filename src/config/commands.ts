@@ -31,7 +31,7 @@ export const COMPARE_TRAIN_SETTINGS: readonly Setting[] = TRAIN_SETTINGS.filter(
 );
 
 /** The microbenchmark suites (bench/index.ts SUITES runs them). */
-export const BENCH_SUITES = ['matmul', 'conv', 'gates', 'step', 'resnet'] as const;
+export const BENCH_SUITES = ['matmul', 'conv', 'gates', 'step', 'epoch', 'memory', 'resnet'] as const;
 
 export interface BenchSettings {
   suite: string[];

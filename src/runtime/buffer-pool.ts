@@ -10,6 +10,8 @@ export interface PoolCounters {
   liveBuffers: number;
   /** Bytes of those buffers (size-class bytes, not requested bytes). */
   liveBytes: number;
+  /** The most liveBytes has been since the pool was made or resetPeak() (what a step needs at once). */
+  peakLiveBytes: number;
   /** Buffers the pool holds for reuse (including parked ones). */
   freeBuffers: number;
   freeBytes: number;
@@ -35,7 +37,7 @@ export function sizeClass(bytes: number): number {
 export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private parked: GPUBuffer[] = [];
-  private readonly counters: PoolCounters = { liveBuffers: 0, liveBytes: 0, freeBuffers: 0, freeBytes: 0, allocations: 0, reuses: 0 };
+  private readonly counters: PoolCounters = { liveBuffers: 0, liveBytes: 0, peakLiveBytes: 0, freeBuffers: 0, freeBytes: 0, allocations: 0, reuses: 0 };
 
   constructor(private readonly device: GPUDevice, private readonly maxBufferSize: number) {}
 
@@ -56,7 +58,13 @@ export class BufferPool {
     }
     this.counters.liveBuffers++;
     this.counters.liveBytes += size;
+    this.counters.peakLiveBytes = Math.max(this.counters.peakLiveBytes, this.counters.liveBytes);
     return buffer;
+  }
+
+  /** Starts a new peak from what is live now (e.g. to measure one step's). */
+  resetPeak(): void {
+    this.counters.peakLiveBytes = this.counters.liveBytes;
   }
 
   /** Returns a buffer; it becomes reusable after the commands recorded so far are submitted. */

@@ -59,6 +59,8 @@ export class Engine {
   private destroyed = false;
   submits = 0;
   dispatches = 0;
+  /** Copies back to the CPU (each waits for the queue: ≥ 0.13 ms on lavapipe, more on a real GPU's bus). */
+  readbacks = 0;
   /** Per-op GPU time while profiling (see startProfile); null otherwise. */
   private profile: Map<string, { count: number; ms: number }> | null = null;
 
@@ -263,6 +265,7 @@ export class Engine {
 
   /** Copies `bytes` of a buffer back to the CPU (submits pending work first). */
   async read(src: GPUBuffer, bytes: number, tag?: string, srcOffset = 0): Promise<ArrayBuffer> {
+    this.readbacks++;
     const size = align4(bytes);
     let staging = this.staging.findIndex((b) => b.size >= size && b.size <= size * 4 + 4096);
     const buffer = staging >= 0 ? this.staging.splice(staging, 1)[0]! : this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'readback' });
@@ -293,8 +296,8 @@ export class Engine {
     return [Math.ceil(count / y), y];
   }
 
-  stats(): PoolCounters & { pipelines: number; compiles: number; submits: number; dispatches: number } {
-    return { ...this.pool.stats(), pipelines: this.pipelines.size, compiles: this.pipelines.compiles, submits: this.submits, dispatches: this.dispatches };
+  stats(): PoolCounters & { pipelines: number; compiles: number; submits: number; dispatches: number; readbacks: number } {
+    return { ...this.pool.stats(), pipelines: this.pipelines.size, compiles: this.pipelines.compiles, submits: this.submits, dispatches: this.dispatches, readbacks: this.readbacks };
   }
 
   describe(): string {
