@@ -51,7 +51,7 @@ const flagCases: Case[] = [
   { name: 'compare: unknown approach', args: ['compare', '--approaches', 'hat,ewk'], status: 2, text: /--approaches: unknown approach "ewk"/, usage: 'command' },
   { name: 'compare: --approach', args: ['compare', '--approach', 'ewc'], status: 2, text: /compare: use --approaches and --seeds/, usage: 'command' },
   { name: 'compare: a bad train flag', args: ['compare', '--epochs', '0'], status: 2, text: /--epochs: expected an integer ≥ 1, got "0"/, usage: 'command' },
-  { name: 'bench: unknown suite', args: ['bench', '--suite', 'matmul,fft'], status: 2, text: /--suite: unknown suite "fft" \(matmul \| conv \| gates \| step \| resnet \| all\)/, usage: 'command' },
+  { name: 'bench: unknown suite', args: ['bench', '--suite', 'matmul,fft'], status: 2, text: /--suite: unknown suite "fft" \(matmul \| conv \| gates \| step \| epoch \| memory \| resnet \| all\)/, usage: 'command' },
   { name: 'export: unknown flag', args: ['export', '--checkpoint', 'x', '--out', 'y', '--force'], status: 2, text: /Unknown option '--force'/, usage: 'command' },
   { name: 'missing value', args: ['train', '--epochs'], status: 2, text: /Option '--epochs <value>' argument missing/, usage: 'command' },
   { name: 'positional argument', args: ['train', 'split-mnist'], status: 2, text: /Unexpected argument 'split-mnist'/, usage: 'command' },
