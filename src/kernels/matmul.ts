@@ -28,7 +28,7 @@
 // sg TM = 8 (worse than 4 for nt/nn), sg WY = 4 (same as 2), sg for tn (its A comes 4 rows of k at a time).
 
 import type { Engine } from '../runtime/engine.ts';
-import { ShapeError } from '../runtime/errors.ts';
+import { DTypeError, ShapeError } from '../runtime/errors.ts';
 import { empty, Tensor } from '../tensor.ts';
 import type { MatmulForm, MatmulVariant } from './matmul-variants.ts';
 import { recordKernel, type KernelDeclaration, type Specialisation } from './declaration.ts';
@@ -79,6 +79,8 @@ export function matmulDims(form: MatmulForm, a: Tensor, b: Tensor): [number, num
 export function matmul(engine: Engine, form: MatmulForm, a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   a.assertAlive(`matmul ${form}`);
   b.assertAlive(`matmul ${form}`);
+  // The GEMM reads f32: an i32 or u32 operand's bits would come out as denormal garbage.
+  for (const [name, t] of [['A', a], ['B', b]] as const) if (t.dtype !== 'f32') throw new DTypeError(`matmul ${form}`, `operand ${name} (${t.label}) is ${t.dtype}; the GEMM takes f32`);
   const [M, N, K] = matmulDims(form, a, b);
   const c = opts.out ?? empty(engine, [M, N], 'f32', `matmul ${form}`);
   if (opts.out && (c.size !== M * N || c.dtype !== 'f32')) throw new ShapeError(`matmul ${form}`, `out is [${c.shape.join(', ')}] ${c.dtype}, expected [${M}, ${N}] f32`);
@@ -125,6 +127,8 @@ export interface GemmKernelCall {
 export function gemmKernel(engine: Engine, form: MatmulForm, a: Tensor, b: Tensor, call: GemmKernelCall): Tensor {
   a.assertAlive(`matmul ${form}`);
   b.assertAlive(`matmul ${form}`);
+  // The GEMM reads f32: an i32 or u32 operand's bits would come out as denormal garbage.
+  for (const [name, t] of [['A', a], ['B', b]] as const) if (t.dtype !== 'f32') throw new DTypeError(`matmul ${form}`, `operand ${name} (${t.label}) is ${t.dtype}; the GEMM takes f32`);
   const [M, N, K] = matmulDims(form, a, b);
   const c = empty(engine, [M, N], 'f32', `matmul ${form}`);
   if (M === 0 || N === 0) return c;

@@ -10,6 +10,7 @@ import { createEngine, nodeShaderSource } from '../../src/runtime/node.ts';
 import { DisposedTensorError, DTypeError, GpuValidationError, ShaderCompileError, ShapeError } from '../../src/runtime/errors.ts';
 import { empty, tensor, tidy, type Tensor } from '../../src/tensor.ts';
 import * as ops from '../../src/ops/index.ts';
+import * as kernels from '../../src/kernels/index.ts';
 import { parameter } from '../../src/autograd.ts';
 
 const named = (kind: new (...a: never[]) => Error, message: RegExp) => (e: Error) => {
@@ -46,6 +47,8 @@ test('an int32 tensor in a float op is a DTypeError naming the op and the operan
     assert.throws(() => ops.relu(i), named(DTypeError, /^relu: x is i32/));
     assert.throws(() => ops.sum(i), named(DTypeError, /^sum: x is i32/));
     assert.throws(() => ops.matmul(i, upload(engine, new Float32Array(12), [3, 4])), named(DTypeError, /^matmul: a is i32, expected f32$/));
+    // The raw kernel too (the library's kernels.matmul, below the ops).
+    assert.throws(() => kernels.matmul(engine, 'nn', i, upload(engine, new Float32Array(12), [3, 4])), named(DTypeError, /^matmul nn: operand A .* is i32; the GEMM takes f32$/));
     assert.throws(() => ops.linear(i, w, b), named(DTypeError, /^linear: x is i32/));
     assert.throws(() => ops.linear(f, w, tensor(engine, Int32Array.of(0, 0, 0, 0), [4])), named(DTypeError, /^linear: bias is i32/));
     assert.throws(() => ops.softmaxCrossEntropy(f, upload(engine, [0, 1], [2])), named(DTypeError, /^softmaxCrossEntropy: labels is f32, expected i32$/));
