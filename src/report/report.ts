@@ -8,6 +8,7 @@ import { forgettingOverSeeds, meanInterval, meanMatrix, type Interval, type RunR
 import { isCompleteMatrix, meanTaskInference, runMetricsOverSeeds, type MatricesOfRun, type MetricsOverSeeds } from '../eval/accuracy-metrics.ts';
 import { accuracyHeatmapSvg, averageAccuracySvg, forgettingSvg, maskUsageSvg } from './plots.ts';
 import type { ApproachSummary } from './summary.ts';
+import { capacityMarkdown } from './capacity.ts';
 
 export { accuracyHeatmapSvg, averageAccuracySvg, forgettingSvg, maskUsageSvg };
 
@@ -111,7 +112,7 @@ export function buildReport(runs: readonly RunResult[], options: ReportOptions =
     accuracy[a.approach] = accuracyHeatmapSvg(a, taskNames);
     if (a.approach !== 'random') averageAccuracy[a.approach] = averageAccuracySvg(a, T);
   }
-  const markdown = reportMarkdown(first.benchmark, approaches, taskNames, rhoMissing);
+  const markdown = reportMarkdown(first.benchmark, approaches, taskNames, rhoMissing) + capacityMarkdown(runs, approaches.map((a) => a.approach), taskNames);
   const csv = forgettingCsv(approaches);
   const metricsCsvText = metricsCsv(approaches);
   return {

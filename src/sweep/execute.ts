@@ -5,6 +5,7 @@ import { createTrainer } from '../approaches/registry.ts';
 import type { TrainConfig } from '../config/index.ts';
 import type { Task } from '../data/task.ts';
 import { randomResults } from '../eval/random.ts';
+import { networkCapacity } from '../eval/capacity.ts';
 import type { RunResult } from '../eval/metrics.ts';
 import type { Engine } from '../runtime/engine.ts';
 import type { TrainResult } from '../train/state.ts';
@@ -35,6 +36,10 @@ export function runExecutor(parts: ExecutorParts): RunExecutor {
     try {
       const result = await trainer.run();
       const json = parts.resultsJson(spec.benchmark, spec.config, tasks, result, parts.engine) as RunResult;
+      // Per task and layer, the units each task uses, shares and leaves free (networks with task gates).
+      if (trainer.net.layers.some((l) => l.embeddings.length > 0)) {
+        json.capacity = await networkCapacity(trainer.net, tasks.map((_, t) => t), { smax: spec.config.smax, threshold: spec.config.maskThreshold });
+      }
       // The mask-usage plot names HAT's gated layers; a worker's results carry them to the producer.
       return spec.approach === 'hat' ? { ...json, layerNames: trainer.net.layers.map((l) => l.name) } : json;
     } finally {
