@@ -7,11 +7,15 @@
 //      (heatmaps, average-accuracy lines), keeps its status and samples/s honest, fits a 420 px screen, and
 //      runs the gates microbenchmark; screenshots go to test-output/demo.png and demo-420.png;
 //   3. without WebGPU (navigator.gpu deleted; a browser without the WebGPU flag; no adapter) the page shows
-//      what to enable, and no error box.
+//      what to enable, and no error box;
+//   4. the demo page's kernel lab on SwiftShader: gated-matmul's text is the CLI's `kernel show`, Check passes
+//      on it, fails on a mutant (the gate multiply removed), names the line of a compile error and passes
+//      again afterwards on the same engine; Benchmark draws a chart and gives a ratio with its interval.
 // Every uvu test and every check is one case; the last line is "N passed, N failed".
-// Usage: node scripts/test-browser.mjs [--only swiftshader,lavapipe,demo,no-webgpu,demo-default] [--files name,...]
+// Usage: node scripts/test-browser.mjs [--only swiftshader,lavapipe,demo,kernel-lab,no-webgpu,demo-default] [--files name,...]
 //   (demo-default, the page's own default run, runs only when named)
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { inlineShadersPlugin, root } from './build.mjs';
@@ -29,15 +33,15 @@ const DEMO_MIN_FIRST_TASK_ACCURACY = 0.95; // task 1 (digits 0/1) after learning
  * three minutes on SwiftShader), must show what the page says it shows: HAT keeps task 1 and ends above SGD.
  */
 const DEMO_DEFAULT_CLAIM = { hatFirstTaskMin: 0.99, sgdFirstTaskDropMin: 0.1, meanGapMin: 0.02 };
-/** Test files run in the page, per adapter (all of them are kernel or op correctness tests). */
+/** Test files run in the page, per adapter (all of them are kernel or op correctness tests; every op is in test/ops/ops.test.ts's table). */
 const FILES = {
   swiftshader: ['test/kernels/elementwise.test.ts', 'test/kernels/matmul.test.ts', 'test/kernels/hat.test.ts', 'test/kernels/reduce.test.ts', 'test/kernels/loss.test.ts',
-    'test/kernels/optim.test.ts', 'test/kernels/dropout.test.ts', 'test/kernels/pool.test.ts', 'test/kernels/conv.test.ts', 'test/ops/elementwise.test.ts', 'test/ops/loss.test.ts',
-    'test/ops/reduce.test.ts', 'test/ops/dropout.test.ts', 'test/autograd.test.ts'],
+    'test/kernels/optim.test.ts', 'test/kernels/dropout.test.ts', 'test/kernels/pool.test.ts', 'test/kernels/conv.test.ts', 'test/ops/ops.test.ts',
+    'test/autograd.test.ts'],
   // conv.test.ts takes 90 s through ANGLE's GL translation on lavapipe: it runs on SwiftShader only.
   lavapipe: ['test/kernels/elementwise.test.ts', 'test/kernels/matmul.test.ts', 'test/kernels/hat.test.ts', 'test/kernels/reduce.test.ts', 'test/kernels/loss.test.ts',
-    'test/kernels/optim.test.ts', 'test/kernels/dropout.test.ts', 'test/kernels/pool.test.ts', 'test/ops/elementwise.test.ts', 'test/ops/loss.test.ts',
-    'test/ops/reduce.test.ts', 'test/ops/dropout.test.ts', 'test/autograd.test.ts'],
+    'test/kernels/optim.test.ts', 'test/kernels/dropout.test.ts', 'test/kernels/pool.test.ts', 'test/ops/ops.test.ts',
+    'test/autograd.test.ts'],
 };
 const BASE_FLAGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const ADAPTERS = {
@@ -251,6 +255,74 @@ if (wants('demo-default')) {
     record('demo default run: HAT keeps task 1, SGD loses it, HAT ends above SGD (the claim on the page)', ok && errors.length === 0,
       s.error ?? `task 1 HAT ${first(hat).map(pc).join(' → ')}, SGD ${first(sgd).map(pc).join(' → ')}; mean after 5 HAT ${pc(mean(hat?.accuracy.at(-1) ?? [0]))} SGD ${pc(mean(sgd?.accuracy.at(-1) ?? [0]))}; not told the task HAT ${pc(mean(hat?.accuracyTaskAgnostic.at(-1) ?? [0]))} SGD ${pc(mean(sgd?.accuracyTaskAgnostic.at(-1) ?? [0]))}; ${((Date.now() - t0) / 1000).toFixed(0)} s, ${hat?.samplesPerSecond.toFixed(0)} / ${sgd?.samplesPerSecond.toFixed(0)} samples/s`);
     await page.screenshot({ path: join(OUT, 'demo-default.png'), fullPage: true });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 4. The kernel lab in the demo page: show, check (pass, mutant, compile error, pass again), benchmark.
+
+/** The mutant: the gate multiply removed from gated-matmul's epilogue (h = dropout(relu(·)), no σ(s·e)). */
+const LAB_GATE_LINE = 'return v * cv.y;';
+
+if (wants('kernel-lab')) {
+  console.log(`\n== kernel lab in the demo page on swiftshader [${secs()}]`);
+  // What `kernel show` prints in Node, which the page must reproduce from the bundle's shaders.
+  const cli = spawnSync(process.execPath, [join(root, 'bin/webgpu-hat.js'), 'kernel', 'show', 'gated-matmul'], { cwd: root, encoding: 'utf8' });
+  await withBrowser(ADAPTERS.swiftshader.flags, async (browser) => {
+    const { page, errors } = await openPage(browser, { width: 1200, height: 1000 });
+    await page.goto(server.url);
+    await page.waitForFunction(() => ['ready', 'error', 'no-webgpu'].includes(globalThis.__demo?.phase), null, { timeout: 60_000 }).catch(() => {});
+    await page.click('#kernel-lab > summary');
+    await page.selectOption('#lab-kernel', 'gated-matmul');
+    const good = await page.inputValue('#lab-source');
+    record('kernel lab: gated-matmul shows the text `webgpu-hat kernel show gated-matmul` prints (first line names the spec)',
+      cli.status === 0 && good === cli.stdout && /^\/\/ webgpu-hat kernel gated-matmul spec \{/.test(good) && good.includes(LAB_GATE_LINE),
+      cli.status !== 0 ? `CLI failed: ${cli.stderr.slice(0, 300)}` : `${good.split('\n').length} lines; ${good === cli.stdout ? 'equal to the CLI' : 'DIFFERS from the CLI'}; ${good.split('\n')[0]}`);
+    const lab = () => page.evaluate(() => globalThis.__demo.lab);
+    /** Puts text in the editor, presses a button and waits for the action to end (the lab idle again). */
+    const run = async (button, text, timeout = 120_000) => {
+      if (text !== undefined) await page.fill('#lab-source', text);
+      const t0 = Date.now();
+      await page.click(button);
+      await page.waitForFunction(() => globalThis.__demo.lab.phase === 'idle', null, { timeout, polling: 100 }).catch(() => {});
+      return { s: await lab(), seconds: ((Date.now() - t0) / 1000).toFixed(1), shown: (await page.textContent('#lab-result')) ?? '' };
+    };
+
+    const pass = await run('#lab-check');
+    record('kernel lab: Check passes on the unchanged text, every test shape (the one past 65,535 workgroups too)', pass.s.check?.ok === true && pass.s.check.sweep === 'full' && /^Pass/.test(pass.shown) && !pass.s.overrideLeftInstalled,
+      `${pass.s.check?.summary ?? pass.s.error ?? JSON.stringify(pass.s.compileErrors)} (${pass.seconds} s); spec ${JSON.stringify(pass.s.spec)}`);
+
+    const mutant = await run('#lab-check', good.replace(LAB_GATE_LINE, 'return v;'));
+    const f = mutant.s.check?.failures[0];
+    const rows = await page.locator('#lab-result table tbody tr').count();
+    record('kernel lab: a mutant without the gate multiply fails, its first failures shown (shape, element, expected, actual)',
+      mutant.s.check?.ok === false && !!f && f.kind === 'mismatch' && rows >= 1 && /^Fail/.test(mutant.shown) && mutant.shown.includes(f.shape) && !mutant.s.overrideLeftInstalled,
+      f ? `${mutant.s.check.failures.length} failing cases of ${mutant.s.check.cases}, first ${f.shape} seed ${f.seed} ${f.output}[${f.index}]: expected ${f.expected}, got ${f.actual}; ${rows} rows shown (${mutant.seconds} s)` : (mutant.s.error ?? 'no failure'));
+
+    const brokenText = good.replace(LAB_GATE_LINE, 'return v * ;');
+    const brokenLine = brokenText.split('\n').findIndex((l) => l.includes('return v * ;')) + 1;
+    const broken = await run('#lab-check', brokenText);
+    const own = broken.s.compileErrors?.find((m) => m.file === 'edited-gated-matmul');
+    record('kernel lab: a text that does not compile shows the compile error at its line',
+      !!own && own.line === brokenLine && broken.shown.includes(`line ${brokenLine}`) && broken.s.check === null && !broken.s.overrideLeftInstalled,
+      own ? `line ${own.line}:${own.column} (expected ${brokenLine}): ${own.message}` : `no compile error of the edited file: ${broken.s.error ?? JSON.stringify(broken.s.compileErrors)}`);
+
+    const again = await run('#lab-check', good);
+    record('kernel lab: after the compile error the engine still works: Check on the good text passes again', again.s.check?.ok === true && again.s.compileErrors === null,
+      `${again.s.check?.summary ?? again.s.error} (${again.seconds} s)`);
+
+    await page.selectOption('#lab-budget', '500');
+    const timed = await run('#lab-bench', undefined, 90_000);
+    const b = timed.s.bench;
+    const bars = await page.locator('#lab-chart svg.chart rect').count();
+    const ratioText = (await page.textContent('#lab-ratio')) ?? '';
+    record('kernel lab: Benchmark times edited vs built-in in one interleaved run: a chart, and the ratio with its interval',
+      !!b && Number.isFinite(b.ratio) && b.low <= b.ratio && b.ratio <= b.high && bars >= 2 && /time edited \/ built-in = [\d.]+×/.test(ratioText) && !timed.s.overrideLeftInstalled,
+      b ? `${ratioText} (${timed.seconds} s, ${bars} bars)` : (timed.s.error ?? JSON.stringify(timed.s.compileErrors)));
+    const controls = await page.evaluate(() => ['train', 'bench', 'lab-check'].map((id) => document.getElementById(id).disabled));
+    record('kernel lab: the page is unlocked after the lab (Train, the microbenchmark and Check usable) and no uncaught page errors',
+      controls.every((d) => !d) && errors.length === 0, `disabled: ${JSON.stringify(controls)}; ${errors.join('; ') || 'no page errors'}`);
+    await page.screenshot({ path: join(OUT, 'demo-kernel-lab.png'), fullPage: true });
   });
 }
 

@@ -5,6 +5,11 @@ export { createBrowserEngine } from './runtime/browser.ts';
 export { Tensor, tensor, empty, tidy, tidyAsync, liveTensorCount } from './tensor.ts';
 export { backward, noGrad, parameter, record } from './autograd.ts';
 export * as kernels from './kernels/index.ts';
+// The kernel researcher's API under the names of the package's subpaths (webgpu-hat/testing, /bench), so
+// a page that loads only the single-file bundle (the demo's kernel lab) gets the same modules, not copies.
+export * as testing from './testing/index.ts';
+export * as bench from '../bench/public.ts';
+export * as chart from './chart/index.ts';
 export * as ops from './ops/index.ts';
 export { HatNetwork, type NetworkConfig, type ForwardContext } from './nn/network.ts';
 export { DEFAULT_CONFIG, APPROACHES, APPROACH_DEFAULTS, REFERENCE_CLIP, resolveTrainConfig, resolveApproachOptions, UsageError, type TrainConfig, type ApproachOptions as ApproachSettings } from './config/index.ts';

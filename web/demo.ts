@@ -4,9 +4,14 @@
 // library from dist/webgpu-hat.browser.js. URL parameters preset the controls (approach, hidden, epochs,
 // view=aware|agnostic, fused=0|1, adapter=default|compatibility) and start work (autorun=1, bench=1):
 // the browser tests drive it so.
-import { createBrowserEngine, data, DEFAULT_CONFIG, kernels, tensor, tidy, createTrainer, type Engine, type Tensor, type TrainConfig } from '../src/index.ts';
+import { chart, createBrowserEngine, data, DEFAULT_CONFIG, kernels, tensor, tidy, createTrainer, type Engine, type Tensor, type TrainConfig } from '../src/index.ts';
 import { shaders } from 'virtual:webgpu-hat-shaders';
-import { barChart, categoryColor, heatmap, lineChart, type LineSeries, type Rule } from '../src/chart/index.ts';
+import { mountKernelLab } from './kernel-lab.ts';
+
+// The charts come from the library bundle too, so the page carries no second copy of the chart module.
+const { barChart, categoryColor, heatmap, lineChart } = chart;
+type LineSeries = chart.LineSeries;
+type Rule = chart.Rule;
 
 type Approach = 'hat' | 'sgd';
 type AdapterMode = 'default' | 'compatibility';
@@ -29,8 +34,21 @@ interface RunView {
   trainSeconds: number;
 }
 
+/**
+ * The kernel lab below the charts, on the page's engine. While it has an edited kernel installed the
+ * other controls are locked (training must not run the edit), and while training runs it is locked.
+ */
+const lab = mountKernelLab({
+  engine: () => getEngine(($('adapter-mode') as HTMLSelectElement).value as AdapterMode),
+  busy: (on) => {
+    if (on) for (const id of CONTROLS) ($(id) as HTMLInputElement).disabled = true;
+    else setPhase(state.phase);
+  },
+});
+
 /** What the page has done, for people (rendered) and for the browser tests (window.__demo). */
 const state = {
+  lab: lab.state,
   phase: 'loading' as Phase,
   adapter: null as null | { mode: AdapterMode; description: string; architecture: string; vendor: string; isCpu: boolean; features: string[] },
   runs: [] as RunView[],
@@ -61,6 +79,7 @@ function setPhase(p: Phase): void {
   const busy = p === 'training' || p === 'benchmarking' || p === 'loading';
   for (const id of CONTROLS) ($(id) as HTMLInputElement).disabled = busy || p === 'no-webgpu';
   ($('stop') as HTMLButtonElement).disabled = p !== 'training';
+  lab.setEnabled(!busy && p !== 'no-webgpu');
 }
 
 function showError(e: unknown): void {

@@ -1,0 +1,251 @@
+// The demo page's kernel lab: what `webgpu-hat kernel show | check | bench` (src/cli/kernel.ts) does in
+// Node, done in the page on its own engine. Pick a registered kernel, edit its WGSL (the text `kernel
+// show` prints, built from the bundle's inlined shaders), check it in the built-in's place against the
+// float64 reference, or time it against the built-in in one interleaved run. Every action installs the
+// edited text for its own duration only, so the training above never runs an edited kernel.
+import { bench, kernels, ShaderCompileError, testing, type Engine } from '../src/index.ts';
+import { shaders } from 'virtual:webgpu-hat-shaders';
+
+type KernelDeclaration = kernels.KernelDeclaration;
+type Specialisation = kernels.Specialisation;
+
+/** What the lab needs of the page around it. */
+export interface KernelLabHost {
+  /** The page's engine (the adapter chosen above). */
+  engine(): Promise<Engine>;
+  /** Locks (true) or unlocks the page's other controls while an edited kernel is installed on the engine. */
+  busy(on: boolean): void;
+}
+
+/** Which test shapes Check runs: all of the kernel's, or the first few with one seed. */
+export type Sweep = 'full' | 'quick';
+/** The quick sweep: the first shapes of the kernel's list (the small ones), seed 1 only. */
+const QUICK_SHAPES = 3;
+
+export interface CompileMessage { file: string; line: number; column: number; message: string }
+
+/** What the lab has done, for people (rendered) and for the browser tests (window.__demo.lab). */
+export interface KernelLabState {
+  phase: 'closed' | 'idle' | 'checking' | 'benchmarking';
+  kernel: string | null;
+  /** The specialisation the editor's text is for (its first line, else one every test shape can run). */
+  spec: Specialisation | null;
+  check: null | { ok: boolean; sweep: Sweep; cases: number; failures: testing.CheckFailure[]; summary: string; ms: number };
+  compileErrors: CompileMessage[] | null;
+  bench: null | { shape: string; clock: string; rounds: number; ratio: number; low: number; high: number; pairs: number; text: string; ms: number };
+  error: string | null;
+  /** After the last action: whether the engine still runs an edited kernel (never, unless the restore failed). */
+  overrideLeftInstalled: boolean;
+}
+
+/** The first line `kernel show` writes: the kernel the text is for and its specialisation (as src/cli/engine.ts reads it). */
+const KERNEL_FILE_HEADER = /^\/\/ webgpu-hat kernel (\S+) spec (\{.*\})\s*$/m;
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** The first specialisation in the kernel's space valid for every one of its test shapes, else its default (as the CLI picks). */
+function portableSpec(decl: KernelDeclaration): Specialisation {
+  const all = kernels.enumerateSpace(decl);
+  return all.find((s) => decl.shapes.every((c) => !decl.valid || decl.valid({ ...s, ...c.spec }, c.shape))) ?? kernels.defaultSpecialisation(decl);
+}
+
+/** The WGSL to start from, exactly as `kernel show NAME` prints it: the kernel's files, placeholders and #include lines kept. */
+export function kernelSource(decl: KernelDeclaration): string {
+  const spec = portableSpec(decl);
+  const shader = decl.shader(spec, decl.shapes[0]!.shape);
+  const files = [shader.name, ...(shader.append ?? [])];
+  const texts = files.map((f) => {
+    const text = shaders[f];
+    if (text === undefined) throw new Error(`kernel ${decl.name}: shaders/${f}.wgsl is not in the bundle`);
+    return text;
+  });
+  return [
+    `// webgpu-hat kernel ${decl.name} spec ${JSON.stringify(spec)}`,
+    `// ${decl.summary}. From shaders/${files.map((f) => `${f}.wgsl`).join(', shaders/')}; double-braced placeholders are filled per call, #include lines pull shared snippets. Check it with: webgpu-hat kernel check FILE.wgsl --as ${decl.name}`,
+    texts.join('\n'),
+  ].join('\n') + '\n';
+}
+
+/** The specialisation a text is for: its first line's over the portable one; an error when it names another kernel. */
+function specOf(decl: KernelDeclaration, text: string): Specialisation {
+  const header = KERNEL_FILE_HEADER.exec(text);
+  if (!header) return portableSpec(decl);
+  if (header[1] !== decl.name) throw new Error(`the first line says this text is for kernel ${header[1]}, but ${decl.name} is picked`);
+  let named: unknown;
+  try { named = JSON.parse(header[2]!); } catch { throw new Error(`the first line's spec is not JSON: ${header[2]}`); }
+  return { ...portableSpec(decl), ...(named as Specialisation) };
+}
+
+/** The test shape with the most arithmetic, where a timing means something (as `kernel bench` picks). */
+function largestShape(decl: KernelDeclaration): unknown {
+  return decl.shapes.map((c) => c.shape).reduce((a, b) => (decl.flops(b) > decl.flops(a) ? b : a));
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; setEnabled(enabled: boolean): void } {
+  const state: KernelLabState = { phase: 'closed', kernel: null, spec: null, check: null, compileErrors: null, bench: null, error: null, overrideLeftInstalled: false };
+  const select = $<HTMLSelectElement>('lab-kernel');
+  const source = $<HTMLTextAreaElement>('lab-source');
+  const gutter = $('lab-lines');
+  const buttons = ['lab-check', 'lab-bench', 'lab-reset', 'lab-kernel', 'lab-sweep', 'lab-budget'].map((id) => $<HTMLButtonElement>(id));
+  let pageAllows = true;
+  // The edited file's name in compiler messages ("edited-gated-matmul.wgsl:23:12").
+  const fileName = () => `edited-${state.kernel}`;
+
+  const setButtons = () => {
+    const running = state.phase === 'checking' || state.phase === 'benchmarking';
+    for (const b of buttons) b.disabled = running || !pageAllows || state.kernel === null;
+    select.disabled = running || !pageAllows;
+  };
+
+  const renderGutter = () => {
+    const lines = source.value.split('\n').length;
+    gutter.textContent = Array.from({ length: lines }, (_, i) => String(i + 1)).join('\n');
+    gutter.scrollTop = source.scrollTop;
+  };
+
+  const showStatus = (text: string) => { $('lab-status').textContent = text; };
+
+  /** Selects a line of the editor (a compile error's) and scrolls it into view. */
+  const goToLine = (line: number) => {
+    const lines = source.value.split('\n');
+    const start = lines.slice(0, Math.max(0, line - 1)).reduce((n, l) => n + l.length + 1, 0);
+    source.focus();
+    source.setSelectionRange(start, start + (lines[line - 1]?.length ?? 0));
+    const lineHeight = source.scrollHeight / Math.max(1, lines.length);
+    source.scrollTop = Math.max(0, (line - 4) * lineHeight);
+    renderGutter();
+  };
+
+  const render = () => {
+    const out = $('lab-result');
+    if (state.compileErrors) {
+      out.innerHTML = `<div class="lab-fail"><b>Does not compile</b> (ShaderCompileError):</div><ul class="lab-errors">${state.compileErrors.map((m, i) =>
+        `<li><a href="#" data-line="${m.line}" data-i="${i}">${escapeHtml(m.file)}.wgsl line ${m.line}, column ${m.column}</a>: ${escapeHtml(m.message)}</li>`).join('')}</ul>`;
+      for (const a of out.querySelectorAll<HTMLAnchorElement>('a[data-line]')) a.addEventListener('click', (ev) => { ev.preventDefault(); goToLine(Number(a.dataset.line)); });
+    } else if (state.error) {
+      out.innerHTML = `<div class="lab-fail">${escapeHtml(state.error)}</div>`;
+    } else if (state.check) {
+      const c = state.check;
+      const scope = c.sweep === 'quick' ? `quick sweep: the first ${QUICK_SHAPES} test shapes, seed 1 only` : 'every test shape';
+      if (c.ok) out.innerHTML = `<div class="lab-pass"><b>Pass</b>: ${escapeHtml(c.summary)} (${scope}; ${(c.ms / 1000).toFixed(1)} s)</div>`;
+      else {
+        const rows = c.failures.slice(0, 6).map((f) => `<tr><td>${f.kind}</td><td>${escapeHtml(f.shape)}</td><td>${f.seed}</td><td>${escapeHtml(f.output)}[${f.index}]</td><td>${f.expected}</td><td>${f.actual}</td><td>${f.count}</td></tr>`).join('');
+        out.innerHTML = `<div class="lab-fail"><b>Fail</b>: ${c.failures.length} failing case${c.failures.length === 1 ? '' : 's'} of ${c.cases} (${scope}; ${(c.ms / 1000).toFixed(1)} s)</div>`
+          + `<div class="lab-table"><table><thead><tr><th>what</th><th>shape</th><th>seed</th><th>element</th><th>expected</th><th>actual</th><th>elements so</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+      }
+    } else out.textContent = '';
+    if (state.bench && !state.compileErrors && !state.error) {
+      const b = state.bench;
+      const verdict = b.low <= 1 && b.high >= 1 ? 'the run cannot tell them apart' : b.ratio < 1 ? 'the edited kernel is faster' : 'the edited kernel is slower';
+      $('lab-ratio').innerHTML = `time edited / built-in = <b>${b.ratio.toFixed(3)}×</b> [${b.low.toFixed(3)}, ${b.high.toFixed(3)}] (95 % interval, ${b.pairs} paired ratios): ${verdict}. ${escapeHtml(b.shape)}, ${b.rounds} interleaved rounds on the ${b.clock === 'wall' ? 'wall clock' : 'GPU timestamps'}, ${(b.ms / 1000).toFixed(1)} s.`;
+    } else {
+      $('lab-ratio').textContent = '';
+      $('lab-chart').innerHTML = '';
+    }
+    setButtons();
+  };
+
+  const pick = (name: string) => {
+    const decl = kernels.builtinKernel(name);
+    state.kernel = name;
+    state.spec = portableSpec(decl);
+    state.check = null; state.bench = null; state.compileErrors = null; state.error = null;
+    source.value = kernelSource(decl);
+    source.scrollTop = 0;
+    $('lab-summary').textContent = `${decl.summary}; ${decl.shapes.length} test shapes (${decl.shapes.map((c) => decl.describeShape(c.shape)).join(', ')})`;
+    showStatus('');
+    renderGutter();
+    render();
+  };
+
+  /** Runs one action with the page locked; a compile error or any other failure is shown, never thrown. */
+  const act = async (phase: 'checking' | 'benchmarking', fn: (engine: Engine, decl: KernelDeclaration, text: string, spec: Specialisation) => Promise<void>) => {
+    const decl = kernels.builtinKernel(state.kernel!);
+    state.phase = phase;
+    state.compileErrors = null; state.error = null;
+    if (phase === 'checking') state.check = null; else state.bench = null;
+    host.busy(true);
+    render();
+    showStatus(phase === 'checking' ? 'checking against the float64 reference…' : 'timing the edited kernel against the built-in…');
+    const t0 = performance.now();
+    let engine: Engine | null = null;
+    try {
+      const text = source.value;
+      const spec = specOf(decl, text);
+      state.spec = spec;
+      engine = await host.engine();
+      await fn(engine, decl, text, spec);
+      showStatus(`${phase === 'checking' ? 'checked' : 'timed'} with spec ${JSON.stringify(spec)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (err) {
+      if (err instanceof ShaderCompileError) {
+        state.compileErrors = err.messages.map((m) => ({ file: m.file, line: m.line, column: m.column, message: m.message }));
+        // The message names the edited text by its file; a line of it is a line of the editor.
+        const own = state.compileErrors.find((m) => m.file === fileName() && m.line > 0);
+        if (own) goToLine(own.line);
+      } else state.error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      showStatus('');
+    } finally {
+      state.overrideLeftInstalled = engine !== null && kernels.kernelOn(engine, decl.name).wgsl !== undefined;
+      state.phase = 'idle';
+      host.busy(false);
+      render();
+    }
+  };
+
+  const check = () => act('checking', async (engine, decl, text, spec) => {
+    const sweep = $<HTMLSelectElement>('lab-sweep').value === 'quick' ? 'quick' : 'full';
+    const t0 = performance.now();
+    // Installed for this check only: withKernelOverrides removes it again, also when the check throws.
+    const result = await kernels.withKernelOverrides(engine, { [decl.name]: { wgsl: { text, file: fileName() }, spec } }, () =>
+      testing.checkKernel(engine, decl.name, { spec, stopAtFirstFailure: false, ...(sweep === 'quick' ? { shapes: decl.shapes.slice(0, QUICK_SHAPES), seeds: [1] } : {}) }));
+    state.check = { ok: result.ok, sweep, cases: result.cases, failures: result.failures, summary: result.summary, ms: performance.now() - t0 };
+  });
+
+  const benchmark = () => act('benchmarking', async (engine, decl, text, spec) => {
+    const budgetMs = Number($<HTMLSelectElement>('lab-budget').value) || 1000;
+    const shape = largestShape(decl);
+    // The edited text travels in its own declaration, so nothing is installed on the engine at all.
+    const builtin = bench.fromDeclaration(decl, shape, spec, { name: `${decl.name} (built-in)` });
+    const edited = bench.fromDeclaration({ ...decl, wgsl: { text, file: fileName() } }, shape, spec, { name: `${decl.name} (edited)` });
+    const t0 = performance.now();
+    try {
+      const cmp = await bench.compareKernels(engine, [builtin, edited], { budgetMs });
+      const r = cmp.ratios[0]!;
+      state.bench = { shape: `${decl.name} ${decl.describeShape(shape)}`, clock: cmp.clock, rounds: cmp.rounds, ratio: r.ratio, low: r.low, high: r.high, pairs: r.pairs, text: bench.formatComparison(cmp), ms: performance.now() - t0 };
+      $('lab-chart').innerHTML = bench.resultsChartSvg(cmp.variants, `${decl.name} ${decl.describeShape(shape)}: built-in and edited`);
+    } finally {
+      builtin.dispose();
+      edited.dispose();
+    }
+  });
+
+  source.addEventListener('input', renderGutter);
+  source.addEventListener('scroll', () => { gutter.scrollTop = source.scrollTop; });
+  // Tab indents rather than leaving the editor.
+  source.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Tab' || ev.shiftKey) return;
+    ev.preventDefault();
+    source.setRangeText('  ', source.selectionStart, source.selectionEnd, 'end');
+    renderGutter();
+  });
+  select.addEventListener('change', () => pick(select.value));
+  $('lab-reset').addEventListener('click', () => pick(state.kernel!));
+  $('lab-check').addEventListener('click', () => { void check(); });
+  $('lab-bench').addEventListener('click', () => { void benchmark(); });
+  // The kernel list and the first kernel's text are made when the lab is first opened.
+  $<HTMLDetailsElement>('kernel-lab').addEventListener('toggle', () => {
+    if (!$<HTMLDetailsElement>('kernel-lab').open || state.phase !== 'closed') return;
+    state.phase = 'idle';
+    const list = kernels.listKernels();
+    select.innerHTML = list.map((k) => `<option value="${escapeHtml(k.name)}">${escapeHtml(k.name)} (${k.kind})</option>`).join('');
+    const first = list.find((k) => k.name === 'gated-matmul') ?? list[0];
+    if (first) { select.value = first.name; pick(first.name); }
+  });
+  setButtons();
+  return {
+    state,
+    setEnabled(enabled: boolean) { pageAllows = enabled; setButtons(); },
+  };
+}
