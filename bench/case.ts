@@ -32,6 +32,28 @@ export interface CaseResult {
   comparison?: ComparisonResult;
 }
 
+/**
+ * Cases whose work is one kernel of ours (made by `workOf`), each timed alone or beside the peers'
+ * variants of the same case in one interleaved comparison; `line` logs each row.
+ */
+export async function benchWorkCases<C extends { name: string }>(engine: Engine, suite: string, cases: readonly C[], workOf: (engine: Engine, c: C) => KernelWork & { dispose(): void }, opts: SamplingOptions, log: (s: string) => void, peers: (c: C) => Promise<CaseVariant[]>, line: (r: BenchRow) => string): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const c of cases) {
+    const work = workOf(engine, c);
+    const others = await peers(c);
+    try {
+      const result = await runCase(engine, suite, c.name, [engineVariant(engine, 'webgpu-hat', work), ...others], opts);
+      for (const r of result.rows) log(`  ${line(r)}`);
+      results.push(result);
+    } finally {
+      work.dispose();
+      for (const o of others) o.dispose?.();
+      await engine.submit();
+    }
+  }
+  return results;
+}
+
 export async function runCase(engine: Engine, suite: string, caseName: string, variants: CaseVariant[], options: SamplingOptions): Promise<CaseResult> {
   const clock: ClockKind = variants.some((v) => v.wallOnly) ? 'wall' : resolveClock(engine, options.clock ?? 'auto');
   const samplers: Sampler[] = [];

@@ -3,7 +3,7 @@
 import type { Engine } from '../src/runtime/engine.ts';
 import { tensor, type Tensor } from '../src/tensor.ts';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dBiasRelu, conv2dFlops, conv2dGeometry } from '../src/kernels/conv.ts';
-import { engineVariant, runCase, type CaseResult, type CaseVariant } from './case.ts';
+import { benchWorkCases, type CaseResult, type CaseVariant } from './case.ts';
 import type { KernelWork } from './lab/work.ts';
 import type { SamplingOptions } from './lab/options.ts';
 import { randomData } from './matmul.ts';
@@ -56,20 +56,6 @@ export function convWork(engine: Engine, c: ConvCase): KernelWork & { dispose():
   };
 }
 
-export async function benchConv(engine: Engine, cases: ConvCase[], opts: SamplingOptions, log: (s: string) => void, peers: (c: ConvCase) => Promise<CaseVariant[]> = async () => []): Promise<CaseResult[]> {
-  const results: CaseResult[] = [];
-  for (const c of cases) {
-    const work = convWork(engine, c);
-    const others = await peers(c);
-    try {
-      const result = await runCase(engine, 'conv', c.name, [engineVariant(engine, 'webgpu-hat', work), ...others], opts);
-      for (const r of result.rows) log(`  ${c.name} ${r.impl}: ${r.medianMs.toPrecision(4)} ms (${r.clock}), ${r.gflops} GFLOP/s`);
-      results.push(result);
-    } finally {
-      work.dispose();
-      for (const o of others) o.dispose?.();
-      await engine.submit();
-    }
-  }
-  return results;
+export function benchConv(engine: Engine, cases: ConvCase[], opts: SamplingOptions, log: (s: string) => void, peers: (c: ConvCase) => Promise<CaseVariant[]> = async () => []): Promise<CaseResult[]> {
+  return benchWorkCases(engine, 'conv', cases, convWork, opts, log, peers, (r) => `${r.case} ${r.impl}: ${r.medianMs.toPrecision(4)} ms (${r.clock}), ${r.gflops} GFLOP/s`);
 }

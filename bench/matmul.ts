@@ -3,7 +3,7 @@
 import type { Engine } from '../src/runtime/engine.ts';
 import { matmul, type MatmulForm } from '../src/kernels/matmul.ts';
 import { tensor, type Tensor } from '../src/tensor.ts';
-import { engineVariant, runCase, type CaseResult, type CaseVariant } from './case.ts';
+import { benchWorkCases, type CaseResult, type CaseVariant } from './case.ts';
 import type { KernelWork } from './lab/work.ts';
 import type { SamplingOptions } from './lab/options.ts';
 
@@ -68,20 +68,6 @@ export function matmulWork(engine: Engine, c: GemmCase): KernelWork & { dispose(
 }
 
 /** Each case: ours alone, or beside the peers' variants in one interleaved comparison. */
-export async function benchMatmul(engine: Engine, cases: GemmCase[], opts: SamplingOptions, log: (s: string) => void, peers: (c: GemmCase) => Promise<CaseVariant[]> = async () => []): Promise<CaseResult[]> {
-  const results: CaseResult[] = [];
-  for (const c of cases) {
-    const work = matmulWork(engine, c);
-    const others = await peers(c);
-    try {
-      const result = await runCase(engine, 'matmul', c.name, [engineVariant(engine, 'webgpu-hat', work), ...others], opts);
-      for (const r of result.rows) log(`  ${r.case} ${r.impl}: ${r.medianMs.toPrecision(4)} ms (${r.clock}), ${r.gflops} GFLOP/s`);
-      results.push(result);
-    } finally {
-      work.dispose();
-      for (const o of others) o.dispose?.();
-      await engine.submit();
-    }
-  }
-  return results;
+export function benchMatmul(engine: Engine, cases: GemmCase[], opts: SamplingOptions, log: (s: string) => void, peers: (c: GemmCase) => Promise<CaseVariant[]> = async () => []): Promise<CaseResult[]> {
+  return benchWorkCases(engine, 'matmul', cases, matmulWork, opts, log, peers, (r) => `${r.case} ${r.impl}: ${r.medianMs.toPrecision(4)} ms (${r.clock}), ${r.gflops} GFLOP/s`);
 }

@@ -2,6 +2,7 @@
 import type { Engine } from '../src/runtime/engine.ts';
 import { createEngine } from '../src/runtime/node.ts';
 import { tensor, type Tensor } from '../src/tensor.ts';
+import { seededUniforms } from '../src/kernels/reference/random.ts';
 
 const g = globalThis as { __webgpuHatTestEngine?: Promise<Engine> };
 
@@ -13,16 +14,7 @@ export function getEngine(): Promise<Engine> {
 
 /** Deterministic uniform numbers in [lo, hi) (mulberry32), so a failing case can be rerun exactly. */
 export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float64Array {
-  let s = seed >>> 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
+  return seededUniforms(n, seed, lo, hi);
 }
 
 export function upload(engine: Engine, data: ArrayLike<number>, shape: number[]): Tensor {

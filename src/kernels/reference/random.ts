@@ -3,8 +3,13 @@
 
 /** n uniform numbers in [lo, hi), rounded to f32 (what a kernel sees). */
 export function seededFloats(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  return Float32Array.from(seededUniforms(n, seed, lo, hi));
+}
+
+/** n uniform numbers in [lo, hi) in float64 (mulberry32): the stream behind every seeded input. */
+export function seededUniforms(n: number, seed: number, lo = -1, hi = 1): Float64Array {
   let s = seed >>> 0;
-  const out = new Float32Array(n);
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     s = (s + 0x6d2b79f5) >>> 0;
     let t = s;
