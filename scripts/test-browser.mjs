@@ -16,7 +16,7 @@
 //   (demo-default, the page's own default run, runs only when named)
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { inlineShadersPlugin, root } from './build.mjs';
 import { buildIfStale, startServer } from './demo.mjs';
@@ -311,7 +311,9 @@ if (wants('kernel-lab')) {
     record('kernel lab: after the compile error the engine still works: Check on the good text passes again', again.s.check?.ok === true && again.s.compileErrors === null,
       `${again.s.check?.summary ?? again.s.error} (${again.seconds} s)`);
 
-    await page.selectOption('#lab-budget', '500');
+    // A mid-sized shape: SwiftShader takes about half a second per unit of the largest (280,004 rows).
+    await page.selectOption('#lab-shape', { label: '128x64x64' });
+    await page.selectOption('#lab-budget', '1000');
     const timed = await run('#lab-bench', undefined, 90_000);
     const b = timed.s.bench;
     const bars = await page.locator('#lab-chart svg.chart rect').count();
@@ -323,6 +325,12 @@ if (wants('kernel-lab')) {
     record('kernel lab: the page is unlocked after the lab (Train, the microbenchmark and Check usable) and no uncaught page errors',
       controls.every((d) => !d) && errors.length === 0, `disabled: ${JSON.stringify(controls)}; ${errors.join('; ') || 'no page errors'}`);
     await page.screenshot({ path: join(OUT, 'demo-kernel-lab.png'), fullPage: true });
+    // The page's script carries no library code of its own: every import is the bundle's.
+    const demoScript = readFileSync(join(root, 'dist/demo.js'), 'utf8');
+    const sources = [...demoScript.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    const copies = ['function checkKernel', 'function compareKernels', 'function barChart', 'function listKernels'].filter((f) => demoScript.includes(f));
+    record('kernel lab: dist/demo.js imports the library only from dist/webgpu-hat.browser.js (no second copy of the registry, checkKernel, the lab or the charts)',
+      sources.length > 0 && sources.every((f) => f === './webgpu-hat.browser.js') && copies.length === 0, `imports from ${[...new Set(sources)].join(', ')}; ${copies.length ? `copies: ${copies.join(', ')}` : 'no copies'}; ${(demoScript.length / 1024).toFixed(1)} KiB`);
   });
 }
 

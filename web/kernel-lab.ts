@@ -76,9 +76,9 @@ function specOf(decl: KernelDeclaration, text: string): Specialisation {
   return { ...portableSpec(decl), ...(named as Specialisation) };
 }
 
-/** The test shape with the most arithmetic, where a timing means something (as `kernel bench` picks). */
-function largestShape(decl: KernelDeclaration): unknown {
-  return decl.shapes.map((c) => c.shape).reduce((a, b) => (decl.flops(b) > decl.flops(a) ? b : a));
+/** The index of the test shape with the most arithmetic, where a timing means something (the one `kernel bench` picks). */
+function largestShapeIndex(decl: KernelDeclaration): number {
+  return decl.shapes.reduce((best, c, i) => (decl.flops(c.shape) > decl.flops(decl.shapes[best]!.shape) ? i : best), 0);
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -88,7 +88,7 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
   const select = $<HTMLSelectElement>('lab-kernel');
   const source = $<HTMLTextAreaElement>('lab-source');
   const gutter = $('lab-lines');
-  const buttons = ['lab-check', 'lab-bench', 'lab-reset', 'lab-kernel', 'lab-sweep', 'lab-budget'].map((id) => $<HTMLButtonElement>(id));
+  const buttons = ['lab-check', 'lab-bench', 'lab-reset', 'lab-kernel', 'lab-sweep', 'lab-shape', 'lab-budget'].map((id) => $<HTMLButtonElement>(id));
   let pageAllows = true;
   // The edited file's name in compiler messages ("edited-gated-matmul.wgsl:23:12").
   const fileName = () => `edited-${state.kernel}`;
@@ -138,7 +138,8 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
     } else out.textContent = '';
     if (state.bench && !state.compileErrors && !state.error) {
       const b = state.bench;
-      const verdict = b.low <= 1 && b.high >= 1 ? 'the run cannot tell them apart' : b.ratio < 1 ? 'the edited kernel is faster' : 'the edited kernel is slower';
+      const change = `${(Math.abs(1 - b.ratio) * 100).toFixed(1)} % ${b.ratio < 1 ? 'less' : 'more'} time`;
+      const verdict = b.low <= 1 && b.high >= 1 ? 'the interval holds 1: the run cannot tell them apart' : `the interval excludes 1: the edited kernel takes ${change}`;
       $('lab-ratio').innerHTML = `time edited / built-in = <b>${b.ratio.toFixed(3)}×</b> [${b.low.toFixed(3)}, ${b.high.toFixed(3)}] (95 % interval, ${b.pairs} paired ratios): ${verdict}. ${escapeHtml(b.shape)}, ${b.rounds} interleaved rounds on the ${b.clock === 'wall' ? 'wall clock' : 'GPU timestamps'}, ${(b.ms / 1000).toFixed(1)} s.`;
     } else {
       $('lab-ratio').textContent = '';
@@ -155,6 +156,9 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
     source.value = kernelSource(decl);
     source.scrollTop = 0;
     $('lab-summary').textContent = `${decl.summary}; ${decl.shapes.length} test shapes (${decl.shapes.map((c) => decl.describeShape(c.shape)).join(', ')})`;
+    // Benchmark shapes: the test shapes, the one with the most arithmetic first chosen (as the CLI's).
+    const largest = largestShapeIndex(decl);
+    $<HTMLSelectElement>('lab-shape').innerHTML = decl.shapes.map((c, i) => `<option value="${i}"${i === largest ? ' selected' : ''}>${escapeHtml(decl.describeShape(c.shape))}${i === largest ? ' (most arithmetic)' : ''}</option>`).join('');
     showStatus('');
     renderGutter();
     render();
@@ -205,7 +209,7 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
 
   const benchmark = () => act('benchmarking', async (engine, decl, text, spec) => {
     const budgetMs = Number($<HTMLSelectElement>('lab-budget').value) || 1000;
-    const shape = largestShape(decl);
+    const shape = decl.shapes[Number($<HTMLSelectElement>('lab-shape').value)]?.shape ?? decl.shapes[largestShapeIndex(decl)]!.shape;
     // The edited text travels in its own declaration, so nothing is installed on the engine at all.
     const builtin = bench.fromDeclaration(decl, shape, spec, { name: `${decl.name} (built-in)` });
     const edited = bench.fromDeclaration({ ...decl, wgsl: { text, file: fileName() } }, shape, spec, { name: `${decl.name} (edited)` });
