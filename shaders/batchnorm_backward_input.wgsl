@@ -17,9 +17,12 @@ struct Params { count: u32, channels: u32, inner: u32, _p0: u32, eps: f32, inv_m
 
 override EVAL: bool = false;
 
-@compute @workgroup_size(256)
+// Invocations per workgroup (the declaration's wg axis).
+override WG: u32 = 256;
+
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * 256u + lid;
+  let i = (wid.y * nwg.x + wid.x) * WG + lid;
   if (i >= params.count) { return; }
   let c = (i / params.inner) % params.channels;
   if (EVAL) {

@@ -11,9 +11,12 @@ struct Params { rows: u32, d: u32, _p0: u32, _p1: u32 }
 @group(0) @binding(5) var<storage, read_write> dgamma: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dbeta: array<f32>;
 
-@compute @workgroup_size(64)
+// Invocations per workgroup (the declaration's wg axis).
+override WG: u32 = 64;
+
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let d = (wid.y * nwg.x + wid.x) * 64u + lid;
+  let d = (wid.y * nwg.x + wid.x) * WG + lid;
   let D = params.d;
   if (d >= D) { return; }
   var sum_g = 0.0;

@@ -9,9 +9,10 @@
 // each gradient, in place.
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, type Tensor } from '../tensor.ts';
-import { binary, fill, map, ELEMENTWISE_WG } from './elementwise.ts';
-import { linearGrid, packParams } from './dispatch.ts';
+import { binary, fill, map } from './elementwise.ts';
 import { assertUnits } from './hat/common.ts';
+import { runKernel } from './registry.ts';
+import type { AdahatAdjustShape, AdahatSummativeShape } from './declarations/adahat.ts';
 
 /** Where a parameter's importance comes from: the summative masks of its output units and of its inputs' units. */
 export interface AdahatImportance {
@@ -53,14 +54,12 @@ function geometry(op: string, grad: Tensor, imp: AdahatImportance, rate: AdahatR
  */
 export function adahatAdjust(grad: Tensor, imp: AdahatImportance, rate: AdahatRate): Tensor {
   const g = geometry('adahatAdjust', grad, imp, rate);
-  const flags = (imp.pre ? 1 : 0) | (rate.sparsity ? 2 : 0);
-  const params = packParams([grad.size, g.pre, g.repeat, flags], [rate.alpha, rate.epsilon]);
-  grad.engine.dispatch({
+  // Bindings the kernel does not read (no pre mask, no sparsity) still need a buffer: the post mask stands in.
+  runKernel<AdahatAdjustShape>(grad.engine, 'adahat-adjust', {
+    shape: { units: g.units, pre: g.pre, repeat: g.repeat, hasPre: imp.pre !== null, hasSparsity: rate.sparsity !== null },
+    buffers: { grad: grad.buffer, sumPost: imp.post.buffer, sumPre: (imp.pre ?? imp.post).buffer, sparsity: (rate.sparsity ?? imp.post).buffer },
+    scalars: { alpha: rate.alpha, epsilon: rate.epsilon },
     label: `adahat adjust [${grad.shape.join('x')}]`,
-    shader: { name: 'adahat_adjust' },
-    params,
-    buffers: [grad.buffer, imp.post.buffer, (imp.pre ?? imp.post).buffer, (rate.sparsity ?? imp.post).buffer],
-    workgroups: linearGrid(grad.engine, grad.size, ELEMENTWISE_WG),
   });
   return grad;
 }
@@ -96,12 +95,10 @@ export function adahatAdjustUnfused(grad: Tensor, imp: AdahatImportance, rate: A
 export function adahatSummativeUpdate(sum: Tensor, e: Tensor): void {
   sum.assertAlive('adahatSummativeUpdate');
   assertUnits('adahatSummativeUpdate', e, sum.size, 'embedding');
-  sum.engine.dispatch({
+  runKernel<AdahatSummativeShape>(sum.engine, 'adahat-summative-update', {
+    shape: { count: sum.size },
+    buffers: { sum: sum.buffer, embedding: e.buffer },
     label: `adahat summative update [${sum.size}]`,
-    shader: { name: 'adahat_summative_update' },
-    params: packParams([sum.size]),
-    buffers: [sum.buffer, e.buffer],
-    workgroups: linearGrid(sum.engine, sum.size, ELEMENTWISE_WG),
   });
 }
 

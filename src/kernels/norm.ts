@@ -5,7 +5,9 @@
 // shaders/layernorm_*.wgsl; the per-channel and per-row sums use shaders/workgroup_sum.wgsl.
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, type Tensor } from '../tensor.ts';
-import { linearGrid, packParams } from './dispatch.ts';
+import { runKernel } from './registry.ts';
+import type { BatchNormShape, BatchNormStatsShape } from './declarations/batchnorm.ts';
+import type { LayerNormShape } from './declarations/layernorm.ts';
 
 /** PyTorch's defaults for nn.BatchNorm2d and nn.LayerNorm. */
 export const NORM_EPS = 1e-5;
@@ -42,12 +44,11 @@ export function batchNormStats(x: Tensor, running: { mean: Tensor; var: Tensor }
   const invstd = empty(engine, [channels], 'f32', 'batchnorm invstd');
   // Without running statistics the kernel still needs writable buffers there (never written: update 0).
   const spare = running ? null : empty(engine, [channels], 'f32', 'no running stats');
-  engine.dispatch({
+  runKernel<BatchNormStatsShape>(engine, 'batchnorm-stats', {
+    shape: { outer, channels, inner, update: running !== null },
+    buffers: { x: x.buffer, mean: mean.buffer, invstd: invstd.buffer, runningMean: (running?.mean ?? spare!).buffer, runningVar: (running?.var ?? spare!).buffer },
+    scalars: { eps: opts.eps ?? NORM_EPS, momentum: opts.momentum ?? BATCHNORM_MOMENTUM },
     label: `batchnorm stats [${x.shape.join('x')}]${running ? ' +running' : ''}`,
-    shader: { name: 'batchnorm_stats', append: ['workgroup_sum'] },
-    params: packParams([outer, channels, inner, running ? 1 : 0], [opts.eps ?? NORM_EPS, opts.momentum ?? BATCHNORM_MOMENTUM]),
-    buffers: [x.buffer, mean.buffer, invstd.buffer, (running?.mean ?? spare!).buffer, (running?.var ?? spare!).buffer],
-    workgroups: engine.grid(channels),
   });
   spare?.dispose();
   return { mean, invstd };
@@ -64,16 +65,15 @@ function scaleOf(s: NormSource): Tensor {
 export function batchNormApply(x: Tensor, stats: NormSource, gamma: Tensor, beta: Tensor, opts: { eps?: number } = {}): Tensor {
   const op = 'batchNormApply';
   x.assertAlive(op);
-  const [, channels, inner] = batchNormView(op, x.shape);
+  const [outer, channels, inner] = batchNormView(op, x.shape);
   for (const [t, what] of [[stats.mean, 'mean'], [scaleOf(stats), stats.kind === 'batch' ? 'invstd' : 'running var'], [gamma, 'gamma'], [beta, 'beta']] as const) perChannel(op, t, channels, what);
   const engine = x.engine;
   const y = empty(engine, x.shape, 'f32', 'batchnorm');
-  engine.dispatch({
+  runKernel<BatchNormShape>(engine, 'batchnorm-apply', {
+    shape: { outer, channels, inner, evalMode: stats.kind === 'running' },
+    buffers: { x: x.buffer, mean: stats.mean.buffer, scale: scaleOf(stats).buffer, gamma: gamma.buffer, beta: beta.buffer, y: y.buffer },
+    scalars: { eps: opts.eps ?? NORM_EPS },
     label: `batchnorm ${stats.kind === 'batch' ? 'train' : 'eval'} [${x.shape.join('x')}]`,
-    shader: { name: 'batchnorm_apply', constants: { EVAL: stats.kind === 'running' } },
-    params: packParams([x.size, channels, inner, 0], [opts.eps ?? NORM_EPS]),
-    buffers: [x.buffer, stats.mean.buffer, scaleOf(stats).buffer, gamma.buffer, beta.buffer, y.buffer],
-    workgroups: linearGrid(engine, x.size, 256),
   });
   return y;
 }
@@ -94,22 +94,21 @@ export function batchNormBackward(g: Tensor, x: Tensor, stats: NormSource, gamma
   const evalMode = stats.kind === 'running';
   const dgamma = empty(engine, [channels], 'f32', 'batchnorm dgamma');
   const dbeta = empty(engine, [channels], 'f32', 'batchnorm dbeta');
-  engine.dispatch({
+  const shape: BatchNormShape = { outer, channels, inner, evalMode };
+  runKernel<BatchNormShape>(engine, 'batchnorm-backward-reduce', {
+    shape,
+    buffers: { g: g.buffer, x: x.buffer, mean: stats.mean.buffer, scale: scaleOf(stats).buffer, dgamma: dgamma.buffer, dbeta: dbeta.buffer },
+    scalars: { eps },
     label: `batchnorm backward sums [${x.shape.join('x')}]`,
-    shader: { name: 'batchnorm_backward_reduce', append: ['workgroup_sum'], constants: { EVAL: evalMode } },
-    params: packParams([outer, channels, inner, 0], [eps]),
-    buffers: [g.buffer, x.buffer, stats.mean.buffer, scaleOf(stats).buffer, dgamma.buffer, dbeta.buffer],
-    workgroups: engine.grid(channels),
   });
   let dx: Tensor | null = null;
   if (opts.input ?? true) {
     dx = empty(engine, x.shape, 'f32', 'batchnorm dX');
-    engine.dispatch({
+    runKernel<BatchNormShape>(engine, 'batchnorm-backward-input', {
+      shape,
+      buffers: { g: g.buffer, x: x.buffer, mean: stats.mean.buffer, scale: scaleOf(stats).buffer, gamma: gamma.buffer, dgamma: dgamma.buffer, dbeta: dbeta.buffer, dx: dx.buffer },
+      scalars: { eps },
       label: `batchnorm backward dX [${x.shape.join('x')}]`,
-      shader: { name: 'batchnorm_backward_input', constants: { EVAL: evalMode } },
-      params: packParams([x.size, channels, inner, 0], [eps, 1 / (outer * inner)]),
-      buffers: [g.buffer, x.buffer, stats.mean.buffer, scaleOf(stats).buffer, gamma.buffer, dgamma.buffer, dbeta.buffer, dx.buffer],
-      workgroups: linearGrid(engine, x.size, 256),
     });
   }
   return { dx, dgamma, dbeta };
@@ -132,12 +131,11 @@ export function layerNormForward(x: Tensor, gamma: Tensor, beta: Tensor, opts: {
   const y = empty(engine, x.shape, 'f32', 'layernorm');
   const mean = empty(engine, [rows], 'f32', 'layernorm mean');
   const invstd = empty(engine, [rows], 'f32', 'layernorm invstd');
-  engine.dispatch({
+  runKernel<LayerNormShape>(engine, 'layernorm-forward', {
+    shape: { rows, d },
+    buffers: { x: x.buffer, gamma: gamma.buffer, beta: beta.buffer, y: y.buffer, mean: mean.buffer, invstd: invstd.buffer },
+    scalars: { eps: opts.eps ?? NORM_EPS },
     label: `layernorm [${x.shape.join('x')}]`,
-    shader: { name: 'layernorm_forward', append: ['workgroup_sum'] },
-    params: packParams([rows, d, 0, 0], [opts.eps ?? NORM_EPS]),
-    buffers: [x.buffer, gamma.buffer, beta.buffer, y.buffer, mean.buffer, invstd.buffer],
-    workgroups: engine.grid(rows),
   });
   return { y, mean, invstd };
 }
@@ -153,22 +151,18 @@ export function layerNormBackward(g: Tensor, x: Tensor, gamma: Tensor, mean: Ten
   let dx: Tensor | null = null;
   if (opts.input ?? true) {
     dx = empty(engine, x.shape, 'f32', 'layernorm dX');
-    engine.dispatch({
+    runKernel<LayerNormShape>(engine, 'layernorm-backward-input', {
+      shape: { rows, d },
+      buffers: { g: g.buffer, x: x.buffer, gamma: gamma.buffer, mean: mean.buffer, invstd: invstd.buffer, dx: dx.buffer },
       label: `layernorm backward dX [${x.shape.join('x')}]`,
-      shader: { name: 'layernorm_backward_input', append: ['workgroup_sum'] },
-      params: packParams([rows, d, 0, 0]),
-      buffers: [g.buffer, x.buffer, gamma.buffer, mean.buffer, invstd.buffer, dx.buffer],
-      workgroups: engine.grid(rows),
     });
   }
   const dgamma = empty(engine, [d], 'f32', 'layernorm dgamma');
   const dbeta = empty(engine, [d], 'f32', 'layernorm dbeta');
-  engine.dispatch({
+  runKernel<LayerNormShape>(engine, 'layernorm-backward-params', {
+    shape: { rows, d },
+    buffers: { g: g.buffer, x: x.buffer, mean: mean.buffer, invstd: invstd.buffer, dgamma: dgamma.buffer, dbeta: dbeta.buffer },
     label: `layernorm backward params [${x.shape.join('x')}]`,
-    shader: { name: 'layernorm_backward_params' },
-    params: packParams([rows, d, 0, 0]),
-    buffers: [g.buffer, x.buffer, mean.buffer, invstd.buffer, dgamma.buffer, dbeta.buffer],
-    workgroups: linearGrid(engine, d, 64),
   });
   return { dx, dgamma, dbeta };
 }

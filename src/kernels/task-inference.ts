@@ -4,9 +4,10 @@
 import { ShapeError } from '../runtime/errors.ts';
 import { empty, tensor, type Tensor } from '../tensor.ts';
 import type { Engine } from '../runtime/engine.ts';
-import { linearGrid } from './dispatch.ts';
+import type { TaskInferenceShape } from './declarations/task-inference.ts';
 import { addInto } from './elementwise.ts';
 import { sumOverCols } from './reduce.ts';
+import { runKernel } from './registry.ts';
 
 /**
  * How a task is chosen for a sample from each task's logits: `max-logit` is the argmax over the
@@ -21,6 +22,8 @@ export interface StackedLogits {
   logits: Tensor;
   /** u32 [2T]: N_t, then offset_t. */
   classes: Tensor;
+  /** N_t of each task (what `classes` holds first), for the dispatch's shape. */
+  counts: readonly number[];
   rows: number;
   tasks: number;
 }
@@ -47,15 +50,19 @@ export function stackTaskLogits(engine: Engine, perTask: readonly Tensor[]): Sta
   const logits = empty(engine, [B * total], 'f32', 'stacked task logits');
   perTask.forEach((l, t) => engine.copy(l.buffer, logits.buffer, l.bytes, op, 0, 4 * B * offsets[t]!));
   const classes = tensor(engine, Uint32Array.from([...counts, ...offsets]), [2 * perTask.length], 'u32', 'task classes');
-  return { logits, classes, rows: B, tasks: perTask.length };
+  return { logits, classes, counts, rows: B, tasks: perTask.length };
 }
 
-const SCORE_CODE: Record<TaskScore, number> = { 'max-logit': 0, 'max-softmax': 1, 'min-entropy': 2, 'max-energy': 3 };
+const SCORE_CODE: Record<TaskScore, TaskInferenceShape['score']> = { 'max-logit': 0, 'max-softmax': 1, 'min-entropy': 2, 'max-energy': 3 };
 
-function scoreCode(score: TaskScore): number {
+function scoreCode(score: TaskScore): TaskInferenceShape['score'] {
   const code = SCORE_CODE[score];
   if (code === undefined) throw new RangeError(`task score must be one of ${TASK_SCORES.join(', ')}, got ${String(score)}`);
   return code;
+}
+
+function shapeOf(stacked: StackedLogits, score: TaskScore): TaskInferenceShape {
+  return { b: stacked.rows, classes: stacked.counts, score: scoreCode(score) };
 }
 
 /** Per row, the inferred task and its predicted class: int32 [2, B] (row 0 tasks, row 1 classes). */
@@ -64,10 +71,10 @@ export function inferTasks(stacked: StackedLogits, score: TaskScore): Tensor {
   logits.assertAlive('inferTasks');
   const engine = logits.engine;
   const out = empty(engine, [2, B], 'i32', 'inferred tasks');
-  engine.dispatch({
+  runKernel<TaskInferenceShape>(engine, 'task-inference-scores', {
+    shape: shapeOf(stacked, score),
+    buffers: { logits: logits.buffer, classes: classes.buffer, out: out.buffer },
     label: `inferTasks [${T}x${B}]`,
-    shader: { name: 'task_inference', defines: { BINDINGS: '@group(0) @binding(3) var<storage, read_write> out: array<i32>;', STORE: 'out[b] = i32(bestTask);\n  out[B + b] = i32(bestClass);' } },
-    params: new Uint32Array([B, T, scoreCode(score), 0]), buffers: [logits.buffer, classes.buffer, out.buffer], workgroups: linearGrid(engine, B, 64),
   });
   return out;
 }
@@ -87,16 +94,11 @@ export function countTaskInference(stacked: StackedLogits, score: TaskScore, tru
   if (!Number.isInteger(trueTask) || trueTask < 0 || trueTask >= T) throw new RangeError(`${op}: true task ${trueTask} is not one of the ${T} tasks`);
   const engine = logits.engine;
   const flags = empty(engine, [2, B], 'f32', 'task inference flags');
-  engine.dispatch({
+  runKernel<TaskInferenceShape>(engine, 'task-inference-flags', {
+    shape: shapeOf(stacked, score),
+    buffers: { logits: logits.buffer, classes: classes.buffer, labels: labels.buffer, out: flags.buffer },
+    scalars: { trueTask },
     label: `countTaskInference [${T}x${B}]`,
-    shader: {
-      name: 'task_inference',
-      defines: {
-        BINDINGS: '@group(0) @binding(3) var<storage, read> labels: array<i32>;\n@group(0) @binding(4) var<storage, read_write> out: array<f32>;',
-        STORE: 'let taskRight = bestTask == params.trueTask;\n  out[b] = select(0.0, 1.0, taskRight);\n  out[B + b] = select(0.0, 1.0, taskRight && i32(bestClass) == labels[b]);',
-      },
-    },
-    params: new Uint32Array([B, T, scoreCode(score), trueTask]), buffers: [logits.buffer, classes.buffer, labels.buffer, flags.buffer], workgroups: linearGrid(engine, B, 64),
   });
   const sums = sumOverCols(flags);
   flags.dispose();

@@ -8,23 +8,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getEngine, randomArray, upload, assertClose } from '../helpers.ts';
 import { adahatAdjust, adahatAdjustUnfused, adahatSummativeUpdate, adahatSummativeUpdateUnfused } from '../../src/kernels/adahat.ts';
+import { adahatAdjustRef } from '../../src/kernels/reference/adahat.ts';
+import { assertKernel } from '../../src/testing/check-kernel.ts';
 import { liveTensorCount, type Tensor } from '../../src/tensor.ts';
 
 /** Summative masks: integer task counts, 0 included (a unit no task uses keeps its whole gradient). */
 function summative(n: number, seed: number, tasks: number): Float32Array {
   return Float32Array.from(randomArray(n, seed, 0, tasks + 1), (v) => Math.floor(v));
-}
-
-/** g · r / (I + r), I = min(post[i], pre[⌊j / k⌋]) or post[i], r = α / (ε + sparsity), in float64. */
-function adjustRef(g: Float32Array, units: number, post: Float32Array, pre: Float32Array | null, alpha: number, epsilon: number, sparsity: number): Float64Array {
-  const row = g.length / units;
-  const k = pre ? row / pre.length : 1;
-  const r = alpha / (epsilon + sparsity);
-  return Float64Array.from(g, (v, idx) => {
-    const i = Math.floor(idx / row), j = idx % row;
-    const importance = pre ? Math.min(post[i]!, pre[Math.floor(j / k)]!) : post[i]!;
-    return v * (r / (importance + r));
-  });
 }
 
 interface Case { what: string; shape: number[]; pre: number | null; alpha: number; epsilon: number; sparsity: number | null }
@@ -45,7 +35,7 @@ for (const c of CASES) {
     const size = c.shape.reduce((a, b) => a * b, 1);
     const g = Float32Array.from(randomArray(size, size + 3, -2, 2));
     const post = summative(c.shape[0]!, 5, 4), pre = c.pre ? summative(c.pre, 7, 4) : null;
-    const expected = adjustRef(g, c.shape[0]!, post, pre, c.alpha, c.epsilon, c.sparsity ?? 0);
+    const expected = adahatAdjustRef(g, c.shape[0]!, post, pre, c.alpha, c.epsilon, c.sparsity ?? 0);
     const tPost = upload(engine, post, [post.length]), tPre = pre ? upload(engine, pre, [pre.length]) : null;
     const tSparsity = c.sparsity === null ? null : upload(engine, [c.sparsity], [1]);
     const rate = { alpha: c.alpha, epsilon: c.epsilon, sparsity: tSparsity };
@@ -98,6 +88,13 @@ test('adahat summative update, fused and unfused: sum += [e > 0], across three t
   assertClose(await fused.float32(), expected, 'fused', { rtol: 0, atol: 0 });
   assertClose(await unfused.float32(), expected, 'unfused', { rtol: 0, atol: 0 });
   for (const t of [fused, unfused, ...tensors]) t.dispose();
+});
+
+// The declared kernels over their sweeps (1, 7, 63, 65, 257, … elements, linear and conv geometries, and a
+// grid of 70,000 workgroups), in place: the gradient and the summative mask are read and written.
+test('adahat-adjust and adahat-summative-update agree with their float64 references over their sweeps (checkKernel)', async () => {
+  const engine = await getEngine();
+  for (const name of ['adahat-adjust', 'adahat-summative-update']) await assertKernel(engine, name);
 });
 
 test.run();

@@ -1,5 +1,9 @@
 // Every built-in kernel declaration, in the order listKernels shows them.
 import type { KernelDeclaration } from '../declaration.ts';
+import { adahatAdjustKernel, adahatSummativeUpdateKernel } from './adahat.ts';
+import { batchNormApplyKernel, batchNormBackwardInputKernel, batchNormBackwardReduceKernel, batchNormStatsKernel } from './batchnorm.ts';
+import { layerNormBackwardInputKernel, layerNormBackwardParamsKernel, layerNormForwardKernel } from './layernorm.ts';
+import { taskInferenceFlagsKernel, taskInferenceScoresKernel } from './task-inference.ts';
 import { conv2dBiasReluKernel, conv2dKernel, gatedConv2dKernel } from './conv2d.ts';
 import { argmaxKernel, correctFlagsKernel } from './argmax.ts';
 import { conv2dBackwardBiasKernel } from './conv2d-backward-bias.ts';
@@ -27,6 +31,9 @@ export { argmaxKernel, axpyKernel, binaryKernel, correctFlagsKernel, fillKernel,
 export { distillBackwardKernel, distillForwardKernel, ewcFisherKernel, immMergeMeanKernel, immMergeModeKernel, lateralScaleGradKernel, lateralScaleKernel, regularizerLayerKernel };
 export { conv2dBackwardBiasKernel, conv2dBackwardInputKernel, conv2dWeightGradKernel, conv2dWeightPartialsKernel, conv2dWeightReduceKernel, dropoutKernel, maxpool2dBackwardKernel, maxpool2dKernel, sgdKernel, softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel, gateBackwardKernel, maskUpdateKernel };
 export { conv2dBiasReluKernel, conv2dKernel, embeddingGradKernel, embeddingStepKernel, gatedConv2dKernel, gatedMatmulKernel, maskedWeightGradKernel, matmulBiasReluKernel, matmulKernel };
+
+export { adahatAdjustKernel, adahatSummativeUpdateKernel, taskInferenceFlagsKernel, taskInferenceScoresKernel };
+export { batchNormApplyKernel, batchNormBackwardInputKernel, batchNormBackwardReduceKernel, batchNormStatsKernel, layerNormBackwardInputKernel, layerNormBackwardParamsKernel, layerNormForwardKernel };
 
 export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   gatedMatmulKernel,
@@ -68,4 +75,15 @@ export const BUILTIN_KERNELS: readonly KernelDeclaration[] = [
   correctFlagsKernel,
   reduceStageKernel,
   reduceBroadcastKernel,
+  adahatAdjustKernel,
+  adahatSummativeUpdateKernel,
+  batchNormStatsKernel,
+  batchNormApplyKernel,
+  batchNormBackwardReduceKernel,
+  batchNormBackwardInputKernel,
+  layerNormForwardKernel,
+  layerNormBackwardInputKernel,
+  layerNormBackwardParamsKernel,
+  taskInferenceScoresKernel,
+  taskInferenceFlagsKernel,
 ];
