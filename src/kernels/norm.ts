@@ -42,15 +42,17 @@ export function batchNormStats(x: Tensor, running: { mean: Tensor; var: Tensor }
   const engine = x.engine;
   const mean = empty(engine, [channels], 'f32', 'batchnorm mean');
   const invstd = empty(engine, [channels], 'f32', 'batchnorm invstd');
-  // Without running statistics the kernel still needs writable buffers there (never written: update 0).
-  const spare = running ? null : empty(engine, [channels], 'f32', 'no running stats');
+  // Without running statistics the kernel still needs writable buffers there (never written: update 0),
+  // two of them: WebGPU refuses one buffer bound to two writable bindings of a dispatch.
+  const spare = running ? null : { mean: empty(engine, [channels], 'f32', 'no running mean'), var: empty(engine, [channels], 'f32', 'no running var') };
   runKernel<BatchNormStatsShape>(engine, 'batchnorm-stats', {
     shape: { outer, channels, inner, update: running !== null },
-    buffers: { x: x.buffer, mean: mean.buffer, invstd: invstd.buffer, runningMean: (running?.mean ?? spare!).buffer, runningVar: (running?.var ?? spare!).buffer },
+    buffers: { x: x.buffer, mean: mean.buffer, invstd: invstd.buffer, runningMean: (running ?? spare!).mean.buffer, runningVar: (running ?? spare!).var.buffer },
     scalars: { eps: opts.eps ?? NORM_EPS, momentum: opts.momentum ?? BATCHNORM_MOMENTUM },
     label: `batchnorm stats [${x.shape.join('x')}]${running ? ' +running' : ''}`,
   });
-  spare?.dispose();
+  spare?.mean.dispose();
+  spare?.var.dispose();
   return { mean, invstd };
 }
 
