@@ -12,7 +12,7 @@
 //
 // --quick (what test/examples.test.ts runs): one seed for the check, a 300 ms bench, and the first two
 // tasks with a 32-unit network for one epoch. Without it: three seeds, a 2 s bench, all five tasks with
-// 100-unit layers for two epochs (a few minutes on a CPU adapter).
+// 100-unit layers for two epochs (under a minute on lavapipe, the CPU adapter).
 import { readFileSync } from 'node:fs';
 import { createEngine, createTrainer, nodeData, resolveTrainConfig } from 'webgpu-hat';
 import { builtinKernel, overrideKernel, withKernelOverrides } from 'webgpu-hat/kernels';
