@@ -70,10 +70,11 @@ function specOf(decl: KernelDeclaration, flag: string | undefined, text: string 
   return base;
 }
 
-/** The first specialisation in the kernel's space valid for every one of its test shapes, else its default. */
+/** The kernel's default specialisation if every one of its test shapes can run it, else the first in its space that can. */
 function portableSpec(decl: KernelDeclaration): Specialisation {
-  const all = enumerateSpace(decl);
-  return all.find((s) => decl.shapes.every((c) => !decl.valid || decl.valid({ ...s, ...c.spec }, c.shape))) ?? defaultSpecialisation(decl);
+  const runsAll = (s: Specialisation) => decl.shapes.every((c) => !decl.valid || decl.valid({ ...s, ...c.spec }, c.shape));
+  const preferred = defaultSpecialisation(decl);
+  return runsAll(preferred) ? preferred : enumerateSpace(decl).find(runsAll) ?? preferred;
 }
 
 /** The WGSL a user starts from: the kernel's files as they are (placeholders and #include lines kept), one text. */

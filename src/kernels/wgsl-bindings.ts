@@ -10,13 +10,16 @@ function accessOf(addressSpace: string): string {
   return parts[1] === 'read_write' ? 'read_write' : 'read';
 }
 
-/** Problems found (empty: the WGSL matches). Bindings absent from the text may come from an #include. */
+/**
+ * Problems found (empty: the WGSL matches). Bindings absent from the text may come from an #include or
+ * from a placeholder the dispatch fills (a binding's type chosen per call); those present are checked.
+ */
 export function checkWgslBindings(wgsl: string, declared: readonly BindingDecl[]): string[] {
   const text = wgsl.replace(/\/\/[^\n]*/g, '');
   const found = new Map<number, { access: string; name: string; type: string }>();
   for (const m of text.matchAll(BINDING)) found.set(Number(m[1]), { access: accessOf(m[2] ?? ''), name: m[3]!, type: m[4]!.replace(/\s+/g, '') });
   const problems: string[] = [];
-  const includes = /^\s*#include\s/m.test(text);
+  const includes = /^\s*#include\s/m.test(text) || /\{\{\w+\}\}/.test(text);
   for (const b of declared) {
     const f = found.get(b.binding);
     if (!f) {
