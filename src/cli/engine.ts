@@ -6,15 +6,13 @@ import { UsageError } from '../config/index.ts';
 import type { Engine } from '../runtime/engine.ts';
 import { builtinKernel, overrideKernel } from '../kernels/registry.ts';
 import type { Specialisation } from '../kernels/declaration.ts';
-
-/** The first line `kernel show` writes: which kernel and specialisation a WGSL file is for. */
-export const KERNEL_FILE_HEADER = /^\/\/ webgpu-hat kernel (\S+) spec (\{.*\})\s*$/m;
+import { parseKernelFile, withText } from '../kernels/kernel-file.ts';
 
 export interface KernelFile {
   name: string;
   file: string;
   text: string;
-  /** The specialisation the file's header names, if it has one. */
+  /** The specialisation axes the file's header says its text was written for, if it has one. */
   spec: Specialisation | null;
 }
 
@@ -28,9 +26,9 @@ export function readKernelFiles(flag: string | undefined, label = '--kernel'): K
     builtinKernel(name); // an unknown name is an UnknownKernelError naming the known ones
     if (!existsSync(path)) throw new UsageError(`${label}: file not found: ${path}`);
     const text = readFileSync(path, 'utf8');
-    const header = KERNEL_FILE_HEADER.exec(text);
-    if (header && header[1] !== name) throw new UsageError(`${label}: ${path} was written for kernel ${header[1]}, not ${name}`);
-    return { name, file: path.replace(/\.wgsl$/, ''), text, spec: header ? (JSON.parse(header[2]!) as Specialisation) : null };
+    const header = parseKernelFile(text);
+    if (header && header.name !== name) throw new UsageError(`${label}: ${path} was written for kernel ${header.name}, not ${name}`);
+    return { name, file: path.replace(/\.wgsl$/, ''), text, spec: header?.spec ?? null };
   });
 }
 
@@ -42,8 +40,8 @@ export async function startEngine(o: { kernels?: readonly KernelFile[]; log?: (l
     const { fileTuneStorage } = await import('../../bench/tune/file-storage.ts');
     installTuneCache(engine, await openTuneCache(engine, fileTuneStorage(), { shaderSource: nodeShaderSource, warn: o.log ?? ((m) => process.stderr.write(`${m}\n`)) }));
     for (const k of o.kernels ?? []) {
-      overrideKernel(engine, k.name, { wgsl: { text: k.text, file: k.file }, ...(k.spec ? { spec: k.spec } : {}) });
-      (o.log ?? ((m) => process.stderr.write(`${m}\n`)))(`kernel ${k.name}: ${k.file}.wgsl in place of the built-in${k.spec ? ` (spec ${JSON.stringify(k.spec)})` : ''}`);
+      overrideKernel(engine, k.name, withText(builtinKernel(k.name), k.text, k.file, k.spec ?? {}));
+      (o.log ?? ((m) => process.stderr.write(`${m}\n`)))(`kernel ${k.name}: ${k.file}.wgsl in place of the built-in${k.spec ? ` (its text fixes ${JSON.stringify(k.spec)}; the rest follows each shape)` : ''}`);
     }
     return engine;
   } catch (e) {

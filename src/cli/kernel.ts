@@ -7,7 +7,7 @@ import { KERNEL_SETTINGS, UsageError, isHelpRequested, parseFlags, type HelpRequ
 import { builtinKernel, listKernels, overrideKernel } from '../kernels/registry.ts';
 import { defaultSpecialisation, enumerateSpace, type KernelDeclaration, type Specialisation } from '../kernels/declaration.ts';
 import { readFlags } from './flags.ts';
-import { KERNEL_FILE_HEADER } from './engine.ts';
+import { kernelFileHeader, parseKernelFile, textAxes, withText } from '../kernels/kernel-file.ts';
 
 const ACTIONS = ['list', 'show', 'check', 'bench'] as const;
 
@@ -27,7 +27,7 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
   if (!existsSync(target)) throw new UsageError(`kernel ${action}: file not found: ${target}`);
   const text = readFileSync(target, 'utf8');
   const decl = builtinKernel(o.as);
-  const spec = specOf(decl, o.spec, text, target);
+  const spec = textSpecOf(decl, o.spec, text, target);
   // The runtime names a shader's files without their extension (compile errors read "mine.wgsl:12:3").
   const file = target.replace(/\.wgsl$/, '');
   if (action === 'check') return check(decl, file, text, spec, o.seeds, o.json);
@@ -56,18 +56,18 @@ function parseJson(flag: string, text: string): Record<string, unknown> {
 }
 
 /**
- * The specialisation one text is for: --spec, else the one `kernel show` wrote into the file's first
- * line, else one that every test shape of the kernel can run (so the whole sweep checks the same code).
+ * The specialisation axes one text is for (those that choose which files make up the shader): --spec,
+ * else what `kernel show` wrote into the file's first line, else the kernel's default's. The other axes
+ * (tiles, workgroup shape) follow each shape as for the built-in.
  */
-function specOf(decl: KernelDeclaration, flag: string | undefined, text: string | null, file: string | null): Specialisation {
-  const base = portableSpec(decl);
-  if (flag) return { ...base, ...(parseJson('spec', flag) as Specialisation) };
-  const header = text ? KERNEL_FILE_HEADER.exec(text) : null;
+function textSpecOf(decl: KernelDeclaration, flag: string | undefined, text: string | null, file: string | null): Specialisation {
+  if (flag) return parseJson('spec', flag) as Specialisation;
+  const header = text ? parseKernelFile(text) : null;
   if (header) {
-    if (header[1] !== decl.name) throw new UsageError(`${file}: written for kernel ${header[1]}, checked --as ${decl.name}`);
-    return { ...base, ...(JSON.parse(header[2]!) as Specialisation) };
+    if (header.name !== decl.name) throw new UsageError(`${file}: written for kernel ${header.name}, checked --as ${decl.name}`);
+    return header.spec;
   }
-  return base;
+  return textAxes(decl, portableSpec(decl));
 }
 
 /** The kernel's default specialisation if every one of its test shapes can run it, else the first in its space that can. */
@@ -80,12 +80,12 @@ function portableSpec(decl: KernelDeclaration): Specialisation {
 /** The WGSL a user starts from: the kernel's files as they are (placeholders and #include lines kept), one text. */
 async function show(name: string, specFlag: string | undefined): Promise<void> {
   const decl = builtinKernel(name);
-  const spec = specOf(decl, specFlag, null, null);
+  const spec = specFlag ? { ...portableSpec(decl), ...(parseJson('spec', specFlag) as Specialisation) } : portableSpec(decl);
   const shape = decl.shapes[0]!.shape;
   const shader = decl.shader(spec, shape);
   const { nodeShaderSource } = await import('../runtime/node.ts');
   const files = [shader.name, ...(shader.append ?? [])];
-  process.stdout.write(`// webgpu-hat kernel ${decl.name} spec ${JSON.stringify(spec)}\n`);
+  process.stdout.write(`${kernelFileHeader(decl.name, textAxes(decl, spec))}\n`);
   process.stdout.write(`// ${decl.summary}. From shaders/${files.map((f) => `${f}.wgsl`).join(', shaders/')}; double-braced placeholders are filled per call, #include lines pull shared snippets. Check it with: webgpu-hat kernel check FILE.wgsl --as ${decl.name}\n`);
   process.stdout.write(files.map((f) => nodeShaderSource(f)).join('\n') + '\n');
 }
@@ -108,11 +108,12 @@ async function check(decl: KernelDeclaration, file: string, text: string, spec: 
   });
   const { checkKernel } = await import('../testing/check-kernel.ts');
   const result = await withEngine(async (engine) => {
-    overrideKernel(engine, decl.name, { wgsl: { text, file } });
-    return checkKernel(engine, decl.name, { spec, ...(seeds ? { seeds } : {}), stopAtFirstFailure: false });
+    // Each case runs at the specialisation the registry picks for its shape, with the text's own axes.
+    overrideKernel(engine, decl.name, withText(decl, text, file, spec));
+    return checkKernel(engine, decl.name, { ...(seeds ? { seeds } : {}), stopAtFirstFailure: false });
   });
   if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else process.stdout.write(`${file}.wgsl as ${decl.name} (spec ${JSON.stringify(spec)}): ${result.summary}\n`);
+  else process.stdout.write(`${file}.wgsl as ${decl.name} (text for ${JSON.stringify(spec)}): ${result.summary}\n`);
   // The CLI's exit code is the verdict: 0 only when every case passed.
   if (!result.ok) process.exitCode = 1;
 }
@@ -121,12 +122,15 @@ async function bench(decl: KernelDeclaration, file: string, text: string, spec: 
   const shape = shapeFlag ? parseJson('shape', shapeFlag) : largestShape(decl);
   const { compareKernels, fromDeclaration, formatComparison } = await import('../../bench/lab/index.ts');
   await withEngine(async (engine) => {
-    const mine = fromDeclaration({ ...decl, wgsl: { text, file } }, shape, spec);
-    const builtin = fromDeclaration(decl, shape, spec);
+    // Both at the same specialisation: the built-in's choice for this shape with the text's axes.
+    const own = { ...decl, ...withText(decl, text, file, spec) } as KernelDeclaration;
+    const at = own.shippedDefault!(engine, shape) ?? own.heuristic(engine, shape);
+    const mine = fromDeclaration(own, shape, at);
+    const builtin = fromDeclaration(decl, shape, at);
     try {
       const comparison = await compareKernels(engine, [{ ...mine, name: `${file}.wgsl` }, { ...builtin, name: `${decl.name} (built-in)` }], { budgetMs: budgetMs ?? 2000 });
-      if (json) process.stdout.write(JSON.stringify({ kernel: decl.name, shape, spec, comparison }, null, 2) + '\n');
-      else process.stdout.write(`${decl.name} ${decl.describeShape(shape)} (spec ${JSON.stringify(spec)}):\n${formatComparison(comparison)}\n`);
+      if (json) process.stdout.write(JSON.stringify({ kernel: decl.name, shape, spec: at, comparison }, null, 2) + '\n');
+      else process.stdout.write(`${decl.name} ${decl.describeShape(shape)} (spec ${JSON.stringify(at)}):\n${formatComparison(comparison)}\n`);
     } finally {
       mine.dispose();
       builtin.dispose();

@@ -12,4 +12,5 @@ export * from './lateral.ts';
 export * from './declaration.ts';
 export * from './registry.ts';
 export * from './errors.ts';
+export * from './kernel-file.ts';
 export * as declarations from './declarations/index.ts';

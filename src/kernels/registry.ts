@@ -141,7 +141,8 @@ export function chooseKernel<Shape>(engine: Engine, name: string, shape: Shape, 
   let spec: Specialisation | null = null;
   let source: ChoiceSource = 'heuristic';
   if (installed?.spec) [spec, source] = [installed.spec, 'override'];
-  if (!spec) {
+  // A tuned choice was measured on the built-in WGSL: it does not apply to a researcher's text.
+  if (!spec && !decl.wgsl) {
     const tuned = tunedChoice(engine, name, decl.shapeClass(shape));
     if (tuned && (!decl.valid || decl.valid({ ...defaultSpecialisation(decl), ...tuned }, shape, engine))) [spec, source] = [{ ...defaultSpecialisation(decl), ...tuned }, 'tuned'];
   }
