@@ -47,7 +47,9 @@ export async function searchCandidates<C>(plan: SearchPlan<C>): Promise<SearchOu
   }
   const scores = new Map<C, number>(correct.map((c) => [c, Infinity]));
   const runs = plan.runs ?? 3;
+  log(`  ${correct.length} correct candidates (${rejected.length} rejected); timing each ${runs} times`);
   for (let r = 0; r < runs; r++) {
+    if (r > 0) log(`  timing round ${r + 1} of ${runs}; best so far ${Math.min(...scores.values()).toPrecision(4)} ms`);
     // Each run starts at another candidate, so none is always timed first.
     for (let k = 0; k < correct.length; k++) {
       const c = correct[(k + r) % correct.length]!;

@@ -3,7 +3,7 @@
 // on this adapter uses it (train, compare, bench install the cache when they start their engine).
 import { TUNE_SETTINGS, UsageError, isHelpRequested, parseFlags, type HelpRequested } from '../config/index.ts';
 import { builtinKernel, listKernels } from '../kernels/registry.ts';
-import type { KernelDeclaration } from '../kernels/declaration.ts';
+import type { KernelDeclaration, SpecValue } from '../kernels/declaration.ts';
 import { readFlags } from './flags.ts';
 
 /**
@@ -27,6 +27,10 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
   if (o.shape) {
     try { shape = JSON.parse(o.shape); } catch { throw new UsageError(`--shape: expected a JSON object, got ${o.shape}`); }
   }
+  let fix: Record<string, SpecValue> = {};
+  if (o.fix) {
+    try { fix = JSON.parse(o.fix) as Record<string, SpecValue>; } catch { throw new UsageError(`--fix: expected a JSON object, got ${o.fix}`); }
+  }
   const { createEngine, nodeShaderSource } = await import('../runtime/node.ts');
   const { openTuneCache, tuneKernel } = await import('../../bench/tune/index.ts');
   const { fileTuneStorage } = await import('../../bench/tune/file-storage.ts');
@@ -37,7 +41,7 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
     const cache = await openTuneCache(engine, fileTuneStorage(), { shaderSource: nodeShaderSource, warn: log });
     const lines: string[] = [];
     for (const name of names) {
-      const decl = builtinKernel(name);
+      const decl = narrowed(builtinKernel(name), fix);
       for (const s of shape ? [shape] : shapesFor(decl)) {
         const entry = await tuneKernel(engine, decl, s, { cache, shaderSource: nodeShaderSource, force: o.force, log });
         lines.push(`${name} ${decl.describeShape(s)} (class ${entry.shapeClass}): ${JSON.stringify(entry.choice)}, ${entry.ratioToBaseline.toFixed(3)}× the shipped choice's time (${entry.clock})`);
@@ -47,6 +51,18 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
   } finally {
     engine.destroy();
   }
+}
+
+/** The declaration with some axes of its space fixed to one value (each must be one of the axis's values). */
+function narrowed(decl: KernelDeclaration, fix: Record<string, SpecValue>): KernelDeclaration {
+  const space = { ...decl.space };
+  for (const [axis, value] of Object.entries(fix)) {
+    const a = space[axis];
+    if (!a) continue; // another kernel's axis (--fix applies to every kernel tuned)
+    if (!a.values.includes(value)) throw new UsageError(`--fix: ${decl.name}'s axis ${axis} takes ${a.values.join(' | ')}, not ${JSON.stringify(value)}`);
+    space[axis] = { ...a, values: [value], default: value };
+  }
+  return { ...decl, space };
 }
 
 function shapesFor(decl: KernelDeclaration): unknown[] {

@@ -158,12 +158,14 @@ export const KERNEL_SETTINGS: SettingsOf<KernelSettings> = {
 export interface TuneSettings {
   kernels?: string;
   shape?: string;
+  fix?: string;
   force: boolean;
 }
 
 export const TUNE_SETTINGS: SettingsOf<TuneSettings> = {
   kernels: { flag: 'kernels', type: 'string', metavar: 'NAME[,NAME]', nonEmpty: 'kernel names', help: 'the kernels to tune (default: those with a specialisation space, at the shapes HAT trains with)' },
   shape: { flag: 'shape', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'one problem shape to tune for (default: each kernel\'s training shapes, else its largest test shape)' },
+  fix: { flag: 'fix', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'search only specialisations with these axes fixed, e.g. {"core":"matmul_sg","loader":"vec4"} (a GEMM\'s full space has hundreds of candidates)' },
   force: { flag: 'force', type: 'boolean', default: false, help: 'search again even where the cache has an answer' },
 };
 
