@@ -262,6 +262,14 @@ if (wants('demo-default')) {
 // ---------------------------------------------------------------------------------------------------
 // 4. The kernel lab in the demo page: show, check (pass, mutant, compile error, pass again), benchmark.
 
+/** The first line (1-based) where two texts differ, with both versions of it. */
+function firstDifference(a, b) {
+  const [x, y] = [a.split('\n'), b.split('\n')];
+  const i = x.findIndex((line, k) => line !== y[k]);
+  const at = i < 0 ? x.length : i;
+  return `${at + 1}: page ${JSON.stringify(x[at] ?? '(end)')}, CLI ${JSON.stringify(y[at] ?? '(end)')}`;
+}
+
 /** The mutant: the gate multiply removed from gated-matmul's epilogue (h = dropout(relu(·)), no σ(s·e)). */
 const LAB_GATE_LINE = 'return v * cv.y;';
 
@@ -278,7 +286,7 @@ if (wants('kernel-lab')) {
     const good = await page.inputValue('#lab-source');
     record('kernel lab: gated-matmul shows the text `webgpu-hat kernel show gated-matmul` prints (first line names the spec)',
       cli.status === 0 && good === cli.stdout && /^\/\/ webgpu-hat kernel gated-matmul spec \{/.test(good) && good.includes(LAB_GATE_LINE),
-      cli.status !== 0 ? `CLI failed: ${cli.stderr.slice(0, 300)}` : `${good.split('\n').length} lines; ${good === cli.stdout ? 'equal to the CLI' : 'DIFFERS from the CLI'}; ${good.split('\n')[0]}`);
+      cli.status !== 0 ? `CLI failed: ${cli.stderr.slice(0, 300)}` : `${good.split('\n').length} lines; ${good === cli.stdout ? 'equal to the CLI' : `DIFFERS from the CLI at line ${firstDifference(good, cli.stdout)}`}; ${good.split('\n')[0]}`);
     const lab = () => page.evaluate(() => globalThis.__demo.lab);
     /** Puts text in the editor, presses a button and waits for the action to end (the lab idle again). */
     const run = async (button, text, timeout = 120_000) => {
@@ -300,6 +308,8 @@ if (wants('kernel-lab')) {
       mutant.s.check?.ok === false && !!f && f.kind === 'mismatch' && rows >= 1 && /^Fail/.test(mutant.shown) && mutant.shown.includes(f.shape) && !mutant.s.overrideLeftInstalled,
       f ? `${mutant.s.check.failures.length} failing cases of ${mutant.s.check.cases}, first ${f.shape} seed ${f.seed} ${f.output}[${f.index}]: expected ${f.expected}, got ${f.actual}; ${rows} rows shown (${mutant.seconds} s)` : (mutant.s.error ?? 'no failure'));
 
+    await page.locator('#kernel-lab').screenshot({ path: join(OUT, 'demo-kernel-lab-mutant.png') });
+
     const brokenText = good.replace(LAB_GATE_LINE, 'return v * ;');
     const brokenLine = brokenText.split('\n').findIndex((l) => l.includes('return v * ;')) + 1;
     const broken = await run('#lab-check', brokenText);
@@ -307,6 +317,8 @@ if (wants('kernel-lab')) {
     record('kernel lab: a text that does not compile shows the compile error at its line',
       !!own && own.line === brokenLine && broken.shown.includes(`line ${brokenLine}`) && broken.s.check === null && !broken.s.overrideLeftInstalled,
       own ? `line ${own.line}:${own.column} (expected ${brokenLine}): ${own.message}` : `no compile error of the edited file: ${broken.s.error ?? JSON.stringify(broken.s.compileErrors)}`);
+
+    await page.locator('#kernel-lab').screenshot({ path: join(OUT, 'demo-kernel-lab-compile-error.png') });
 
     const again = await run('#lab-check', good);
     record('kernel lab: after the compile error the engine still works: Check on the good text passes again', again.s.check?.ok === true && again.s.compileErrors === null,

@@ -28,7 +28,7 @@ export interface CompileMessage { file: string; line: number; column: number; me
 export interface KernelLabState {
   phase: 'closed' | 'idle' | 'checking' | 'benchmarking';
   kernel: string | null;
-  /** The specialisation the editor's text is for (its first line, else one every test shape can run). */
+  /** The specialisation axes the editor's text is written for (its first line's; tiles and workgroup shape follow each shape). */
   spec: Specialisation | null;
   check: null | { ok: boolean; sweep: Sweep; cases: number; failures: testing.CheckFailure[]; summary: string; ms: number };
   compileErrors: CompileMessage[] | null;
@@ -38,15 +38,13 @@ export interface KernelLabState {
   overrideLeftInstalled: boolean;
 }
 
-/** The first line `kernel show` writes: the kernel the text is for and its specialisation (as src/cli/engine.ts reads it). */
-const KERNEL_FILE_HEADER = /^\/\/ webgpu-hat kernel (\S+) spec (\{.*\})\s*$/m;
-
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-/** The first specialisation in the kernel's space valid for every one of its test shapes, else its default (as the CLI picks). */
+/** The kernel's default specialisation if every one of its test shapes can run it, else the first in its space that can (as the CLI picks). */
 function portableSpec(decl: KernelDeclaration): Specialisation {
-  const all = kernels.enumerateSpace(decl);
-  return all.find((s) => decl.shapes.every((c) => !decl.valid || decl.valid({ ...s, ...c.spec }, c.shape))) ?? kernels.defaultSpecialisation(decl);
+  const runsAll = (s: Specialisation) => decl.shapes.every((c) => !decl.valid || decl.valid({ ...s, ...c.spec }, c.shape));
+  const preferred = kernels.defaultSpecialisation(decl);
+  return runsAll(preferred) ? preferred : kernels.enumerateSpace(decl).find(runsAll) ?? preferred;
 }
 
 /** The WGSL to start from, exactly as `kernel show NAME` prints it: the kernel's files, placeholders and #include lines kept. */
@@ -60,20 +58,22 @@ export function kernelSource(decl: KernelDeclaration): string {
     return text;
   });
   return [
-    `// webgpu-hat kernel ${decl.name} spec ${JSON.stringify(spec)}`,
+    kernels.kernelFileHeader(decl.name, kernels.textAxes(decl, spec)),
     `// ${decl.summary}. From shaders/${files.map((f) => `${f}.wgsl`).join(', shaders/')}; double-braced placeholders are filled per call, #include lines pull shared snippets. Check it with: webgpu-hat kernel check FILE.wgsl --as ${decl.name}`,
     texts.join('\n'),
   ].join('\n') + '\n';
 }
 
-/** The specialisation a text is for: its first line's over the portable one; an error when it names another kernel. */
-function specOf(decl: KernelDeclaration, text: string): Specialisation {
-  const header = KERNEL_FILE_HEADER.exec(text);
-  if (!header) return portableSpec(decl);
-  if (header[1] !== decl.name) throw new Error(`the first line says this text is for kernel ${header[1]}, but ${decl.name} is picked`);
-  let named: unknown;
-  try { named = JSON.parse(header[2]!); } catch { throw new Error(`the first line's spec is not JSON: ${header[2]}`); }
-  return { ...portableSpec(decl), ...(named as Specialisation) };
+/**
+ * The specialisation axes a text is written for (those that choose its files, e.g. a matmul's core and
+ * loader): its first line's, else the portable specialisation's; an error when it names another kernel.
+ */
+function textSpecOf(decl: KernelDeclaration, text: string): Specialisation {
+  let header: { name: string; spec: Specialisation } | null;
+  try { header = kernels.parseKernelFile(text); } catch (e) { throw new Error(`the first line's spec is not JSON (${e instanceof Error ? e.message : String(e)})`); }
+  if (!header) return kernels.textAxes(decl, portableSpec(decl));
+  if (header.name !== decl.name) throw new Error(`the first line says this text is for kernel ${header.name}, but ${decl.name} is picked`);
+  return header.spec;
 }
 
 /** The index of the test shape with the most arithmetic, where a timing means something (the one `kernel bench` picks). */
@@ -151,7 +151,7 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
   const pick = (name: string) => {
     const decl = kernels.builtinKernel(name);
     state.kernel = name;
-    state.spec = portableSpec(decl);
+    state.spec = kernels.textAxes(decl, portableSpec(decl));
     state.check = null; state.bench = null; state.compileErrors = null; state.error = null;
     source.value = kernelSource(decl);
     source.scrollTop = 0;
@@ -177,11 +177,11 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
     let engine: Engine | null = null;
     try {
       const text = source.value;
-      const spec = specOf(decl, text);
+      const spec = textSpecOf(decl, text);
       state.spec = spec;
       engine = await host.engine();
       await fn(engine, decl, text, spec);
-      showStatus(`${phase === 'checking' ? 'checked' : 'timed'} with spec ${JSON.stringify(spec)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      showStatus(`${phase === 'checking' ? 'checked' : 'timed'} as the text for ${JSON.stringify(spec)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     } catch (err) {
       if (err instanceof ShaderCompileError) {
         state.compileErrors = err.messages.map((m) => ({ file: m.file, line: m.line, column: m.column, message: m.message }));
@@ -201,23 +201,27 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
   const check = () => act('checking', async (engine, decl, text, spec) => {
     const sweep = $<HTMLSelectElement>('lab-sweep').value === 'quick' ? 'quick' : 'full';
     const t0 = performance.now();
-    // Installed for this check only: withKernelOverrides removes it again, also when the check throws.
-    const result = await kernels.withKernelOverrides(engine, { [decl.name]: { wgsl: { text, file: fileName() }, spec } }, () =>
-      testing.checkKernel(engine, decl.name, { spec, stopAtFirstFailure: false, ...(sweep === 'quick' ? { shapes: decl.shapes.slice(0, QUICK_SHAPES), seeds: [1] } : {}) }));
+    // Installed for this check only (withKernelOverrides removes it again, also when the check throws).
+    // Each case runs at the specialisation the registry picks for its shape, with the text's own axes.
+    const result = await kernels.withKernelOverrides(engine, { [decl.name]: kernels.withText(decl, text, fileName(), spec) }, () =>
+      testing.checkKernel(engine, decl.name, { stopAtFirstFailure: false, ...(sweep === 'quick' ? { shapes: decl.shapes.slice(0, QUICK_SHAPES), seeds: [1] } : {}) }));
     state.check = { ok: result.ok, sweep, cases: result.cases, failures: result.failures, summary: result.summary, ms: performance.now() - t0 };
   });
 
   const benchmark = () => act('benchmarking', async (engine, decl, text, spec) => {
     const budgetMs = Number($<HTMLSelectElement>('lab-budget').value) || 1000;
     const shape = decl.shapes[Number($<HTMLSelectElement>('lab-shape').value)]?.shape ?? decl.shapes[largestShapeIndex(decl)]!.shape;
-    // The edited text travels in its own declaration, so nothing is installed on the engine at all.
-    const builtin = bench.fromDeclaration(decl, shape, spec, { name: `${decl.name} (built-in)` });
-    const edited = bench.fromDeclaration({ ...decl, wgsl: { text, file: fileName() } }, shape, spec, { name: `${decl.name} (edited)` });
+    // The edited text travels in its own declaration, so nothing is installed on the engine at all. Both
+    // run at one specialisation: the built-in's choice for this shape with the text's axes (as kernel bench).
+    const own = { ...decl, ...kernels.withText(decl, text, fileName(), spec) } as KernelDeclaration;
+    const at = own.shippedDefault?.(engine, shape) ?? own.heuristic(engine, shape);
+    const builtin = bench.fromDeclaration(decl, shape, at, { name: `${decl.name} (built-in)` });
+    const edited = bench.fromDeclaration(own, shape, at, { name: `${decl.name} (edited)` });
     const t0 = performance.now();
     try {
       const cmp = await bench.compareKernels(engine, [builtin, edited], { budgetMs });
       const r = cmp.ratios[0]!;
-      state.bench = { shape: `${decl.name} ${decl.describeShape(shape)}`, clock: cmp.clock, rounds: cmp.rounds, ratio: r.ratio, low: r.low, high: r.high, pairs: r.pairs, text: bench.formatComparison(cmp), ms: performance.now() - t0 };
+      state.bench = { shape: `${decl.name} ${decl.describeShape(shape)} at ${JSON.stringify(at)}`, clock: cmp.clock, rounds: cmp.rounds, ratio: r.ratio, low: r.low, high: r.high, pairs: r.pairs, text: bench.formatComparison(cmp), ms: performance.now() - t0 };
       $('lab-chart').innerHTML = bench.resultsChartSvg(cmp.variants, `${decl.name} ${decl.describeShape(shape)}: built-in and edited`);
     } finally {
       builtin.dispose();
