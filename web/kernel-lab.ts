@@ -133,7 +133,7 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
       else {
         const rows = c.failures.slice(0, 6).map((f) => `<tr><td>${f.kind}</td><td>${escapeHtml(f.shape)}</td><td>${f.seed}</td><td>${escapeHtml(f.output)}[${f.index}]</td><td>${f.expected}</td><td>${f.actual}</td><td>${f.count}</td></tr>`).join('');
         out.innerHTML = `<div class="lab-fail"><b>Fail</b>: ${c.failures.length} failing case${c.failures.length === 1 ? '' : 's'} of ${c.cases} (${scope}; ${(c.ms / 1000).toFixed(1)} s)</div>`
-          + `<div class="lab-table"><table><thead><tr><th>what</th><th>shape</th><th>seed</th><th>element</th><th>expected</th><th>actual</th><th>elements so</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+          + `<div class="lab-table"><table><thead><tr><th>what</th><th>shape</th><th>seed</th><th>element</th><th>expected</th><th>actual</th><th>elements failing so</th></tr></thead><tbody>${rows}</tbody></table></div>`;
       }
     } else out.textContent = '';
     if (state.bench && !state.compileErrors && !state.error) {
