@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: a plain .mjs build script without types
@@ -50,10 +51,21 @@ test('examples/open-a-step.ts: gates, raw against conditioned gradients, the com
   assert.match(r.out, /clip factor \d\.\d{4}/);
 });
 
+test('examples/kernel-variant/my-gated-matmul.wgsl starts with the first line `kernel show gated-matmul` writes (the text\'s own axes only)', () => {
+  const show = run([join(root, 'bin/webgpu-hat.js'), 'kernel', 'show', 'gated-matmul'], 60_000);
+  assert.is(show.status, 0, show.out);
+  const variant = readFileSync(join(root, 'examples/kernel-variant/my-gated-matmul.wgsl'), 'utf8');
+  assert.is(variant.split('\n')[0], show.out.split('\n')[0]);
+  assert.is(variant.split('\n')[0], '// webgpu-hat kernel gated-matmul spec {"core":"matmul","loader":"scalar"}');
+});
+
 test('examples/kernel-variant/run.mjs --quick: the variant checks, benches against the built-in and trains to the built-in\'s accuracy', () => {
   const r = run([join(root, 'examples/kernel-variant/run.mjs'), '--quick']);
   assert.is(r.status, 0, r.out);
   assert.match(r.out, /check: gated-matmul: \d+ cases agree with the float64 reference/);
+  // The bench runs at the built-in's tiles for the shape with the file's core and loader, not 1×1 workgroups.
+  assert.match(r.out, /bench 64x400x784, spec \{"core":"matmul","tm":\d+,"tn":\d+,"wx":\d+,"wy":\d+,"loader":"scalar"\}/);
+  assert.not.match(r.out, /"wx":1,"wy":1/);
   assert.match(r.out, /time gated-matmul \(built-in\) \/ my-gated-matmul\.wgsl = /);
   const mine = /my-gated-matmul\.wgsl +accuracy .* mean ([\d.]+) %/.exec(r.out);
   const builtin = /gated-matmul \(built-in\) +accuracy .* mean ([\d.]+) %/.exec(r.out);

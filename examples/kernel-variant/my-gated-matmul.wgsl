@@ -1,4 +1,4 @@
-// webgpu-hat kernel gated-matmul spec {"core":"matmul","tm":4,"tn":4,"wx":1,"wy":1,"loader":"scalar"}
+// webgpu-hat kernel gated-matmul spec {"core":"matmul","loader":"scalar"}
 // The variant (docs/kernel-research.md): the built-in's files as `webgpu-hat kernel show gated-matmul`
 // printed them, with the HAT epilogue at the end rewritten. The gate and the dropout scale 1/(1−p) are
 // folded into one multiplier per column (computed once per register block), and the dropout hash is

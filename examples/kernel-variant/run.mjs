@@ -15,7 +15,7 @@
 // 100-unit layers for two epochs (under a minute on lavapipe, the CPU adapter).
 import { readFileSync } from 'node:fs';
 import { createEngine, createTrainer, nodeData, resolveTrainConfig } from 'webgpu-hat';
-import { builtinKernel, overrideKernel, withKernelOverrides } from 'webgpu-hat/kernels';
+import { builtinKernel, overrideKernel, parseKernelFile, withKernelOverrides, withText } from 'webgpu-hat/kernels';
 import { checkKernel } from 'webgpu-hat/testing';
 import { compareKernels, formatComparison, fromDeclaration } from 'webgpu-hat/bench';
 
@@ -25,29 +25,32 @@ const path = new URL('./my-gated-matmul.wgsl', import.meta.url);
 const text = readFileSync(path, 'utf8');
 // The name compiler errors and reports give the file (the runtime names shaders without `.wgsl`).
 const file = 'my-gated-matmul';
-// `kernel show` writes the specialisation the text was shown for into its first line; the text hard-codes
-// that specialisation's core and loader, so it is checked and run with it (as `kernel check` does).
-const header = /^\/\/ webgpu-hat kernel (\S+) spec (\{.*\})\s*$/m.exec(text);
-if (!header || header[1] !== KERNEL) throw new Error(`${path.pathname}: no "// webgpu-hat kernel ${KERNEL} spec {...}" line`);
-const spec = JSON.parse(header[2]);
+// `kernel show` writes into the first line the specialisation axes the text is written for (those that
+// choose its files: the register-block core and the scalar loader). The tiles and workgroup shape are not
+// in the file: `withText` gives the declaration to install, which runs every call at the built-in's choice
+// for its shape with the file's axes fixed (as `kernel check` and `train --kernel` do).
+const header = parseKernelFile(text);
+if (!header || header.name !== KERNEL) throw new Error(`${path.pathname}: no "// webgpu-hat kernel ${KERNEL} spec {...}" line`);
+const builtin = builtinKernel(KERNEL);
+const mineDecl = withText(builtin, text, file, header.spec);
 
 const engine = await createEngine();
 try {
   // 1. Correct: the variant in the built-in's place, every test shape, outputs NaN-filled and guarded.
-  const restore = overrideKernel(engine, KERNEL, { wgsl: { text, file } });
-  const check = await checkKernel(engine, KERNEL, { spec, seeds: quick ? [1] : [1, 2, 3] });
+  // Each test case runs at its own specialisation (the one the built-in would run for its shape).
+  const restore = overrideKernel(engine, KERNEL, mineDecl);
+  const check = await checkKernel(engine, KERNEL, { seeds: quick ? [1] : [1, 2, 3] });
   restore();
   console.log(`check: ${check.summary}`);
   if (!check.ok) process.exit(1);
 
   // 2. Fast: the variant against the built-in on a layer of the MLP HAT trains (batch 64, 784 → 400),
-  // in one interleaved run. Both run the same register-block core and scalar loader (the file's), with
-  // a 4×16 register block on a 4×4 workgroup, so the ratio measures the epilogue alone.
+  // in one interleaved run, both at the built-in's choice for this shape with the file's core and loader
+  // (what `kernel bench` runs), so the ratio measures the epilogue alone.
   const shape = { form: 'nt', m: 64, n: 400, k: 784, gated: true };
-  const benchSpec = { ...spec, tm: 4, tn: 16, wx: 4, wy: 4 };
-  const builtin = builtinKernel(KERNEL);
+  const benchSpec = mineDecl.shippedDefault(engine, shape);
   const variants = [
-    fromDeclaration({ ...builtin, wgsl: { text, file } }, shape, benchSpec, { name: `${file}.wgsl` }),
+    fromDeclaration({ ...builtin, ...mineDecl }, shape, benchSpec, { name: `${file}.wgsl` }),
     fromDeclaration(builtin, shape, benchSpec, { name: `${KERNEL} (built-in)` }),
   ];
   try {
@@ -68,7 +71,7 @@ try {
       trainer.dispose();
     }
   };
-  const mine = await withKernelOverrides(engine, { [KERNEL]: { wgsl: { text, file }, spec } }, train);
+  const mine = await withKernelOverrides(engine, { [KERNEL]: mineDecl }, train);
   const ours = await train();
   // After the last task: the test accuracy of every task learned, the task given.
   const last = (r) => r.accuracy[r.accuracy.length - 1];
