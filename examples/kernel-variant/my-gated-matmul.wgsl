@@ -1,4 +1,4 @@
-// webgpu-hat kernel gated-matmul spec {"core":"matmul","loader":"scalar"}
+// webgpu-hat kernel gated-matmul spec {"core":"matmul","loader":"scalar"} files matmul+matmul_load_scalar+matmul_store+hat_common+dropout_hash+epilogue_hat_linear
 // The variant (docs/kernel-research.md): the built-in's files as `webgpu-hat kernel show gated-matmul`
 // printed them, with the HAT epilogue at the end rewritten. The gate and the dropout scale 1/(1−p) are
 // folded into one multiplier per column (computed once per register block), and the dropout hash is

@@ -32,7 +32,7 @@ const file = 'my-gated-matmul';
 const header = parseKernelFile(text);
 if (!header || header.name !== KERNEL) throw new Error(`${path.pathname}: no "// webgpu-hat kernel ${KERNEL} spec {...}" line`);
 const builtin = builtinKernel(KERNEL);
-const mineDecl = withText(builtin, text, file, header.spec);
+const mineDecl = withText(builtin, text, file, header.spec, header.files);
 
 const engine = await createEngine();
 try {

@@ -14,6 +14,8 @@ export interface KernelFile {
   text: string;
   /** The specialisation axes the file's header says its text was written for, if it has one. */
   spec: Specialisation | null;
+  /** The built-in files the text was copied from (the variant it serves), if the header says. */
+  files: string | null;
 }
 
 /** `NAME=FILE.wgsl[,NAME=FILE.wgsl]`: the files read, each checked to name a built-in kernel. */
@@ -28,7 +30,7 @@ export function readKernelFiles(flag: string | undefined, label = '--kernel'): K
     const text = readFileSync(path, 'utf8');
     const header = parseKernelFile(text);
     if (header && header.name !== name) throw new UsageError(`${label}: ${path} was written for kernel ${header.name}, not ${name}`);
-    return { name, file: path.replace(/\.wgsl$/, ''), text, spec: header?.spec ?? null };
+    return { name, file: path.replace(/\.wgsl$/, ''), text, spec: header?.spec ?? null, files: header?.files ?? null };
   });
 }
 
@@ -40,7 +42,7 @@ export async function startEngine(o: { kernels?: readonly KernelFile[]; log?: (l
     const { fileTuneStorage } = await import('../../bench/tune/file-storage.ts');
     installTuneCache(engine, await openTuneCache(engine, fileTuneStorage(), { shaderSource: nodeShaderSource, warn: o.log ?? ((m) => process.stderr.write(`${m}\n`)) }));
     for (const k of o.kernels ?? []) {
-      overrideKernel(engine, k.name, withText(builtinKernel(k.name), k.text, k.file, k.spec ?? {}));
+      overrideKernel(engine, k.name, withText(builtinKernel(k.name), k.text, k.file, k.spec ?? {}, k.files));
       (o.log ?? ((m) => process.stderr.write(`${m}\n`)))(`kernel ${k.name}: ${k.file}.wgsl in place of the built-in${k.spec ? ` (its text fixes ${JSON.stringify(k.spec)}; the rest follows each shape)` : ''}`);
     }
     return engine;

@@ -7,7 +7,7 @@ import { KERNEL_SETTINGS, UsageError, isHelpRequested, parseFlags, type HelpRequ
 import { builtinKernel, listKernels, overrideKernel } from '../kernels/registry.ts';
 import { defaultSpecialisation, enumerateSpace, type KernelDeclaration, type Specialisation } from '../kernels/declaration.ts';
 import { readFlags } from './flags.ts';
-import { kernelFileHeader, parseKernelFile, textAxes, withText } from '../kernels/kernel-file.ts';
+import { filesOf, kernelFileHeader, parseKernelFile, textAxes, withText } from '../kernels/kernel-file.ts';
 
 const ACTIONS = ['list', 'show', 'check', 'bench'] as const;
 
@@ -28,10 +28,11 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
   const text = readFileSync(target, 'utf8');
   const decl = builtinKernel(o.as);
   const spec = textSpecOf(decl, o.spec, text, target);
+  const files = o.spec ? null : parseKernelFile(text)?.files ?? null;
   // The runtime names a shader's files without their extension (compile errors read "mine.wgsl:12:3").
   const file = target.replace(/\.wgsl$/, '');
-  if (action === 'check') return check(decl, file, text, spec, o.seeds, o.json);
-  return bench(decl, file, text, spec, o.shape, o.budgetMs, o.json);
+  if (action === 'check') return check(decl, file, text, spec, files, o.seeds, o.json);
+  return bench(decl, file, text, spec, files, o.shape, o.budgetMs, o.json);
 }
 
 function list(json: boolean): void {
@@ -85,7 +86,7 @@ async function show(name: string, specFlag: string | undefined): Promise<void> {
   const shader = decl.shader(spec, shape);
   const { nodeShaderSource } = await import('../runtime/node.ts');
   const files = [shader.name, ...(shader.append ?? [])];
-  process.stdout.write(`${kernelFileHeader(decl.name, textAxes(decl, spec))}\n`);
+  process.stdout.write(`${kernelFileHeader(decl.name, textAxes(decl, spec), filesOf(decl, spec, shape))}\n`);
   process.stdout.write(`// ${decl.summary}. From shaders/${files.map((f) => `${f}.wgsl`).join(', shaders/')}; double-braced placeholders are filled per call, #include lines pull shared snippets. Check it with: webgpu-hat kernel check FILE.wgsl --as ${decl.name}\n`);
   process.stdout.write(files.map((f) => nodeShaderSource(f)).join('\n') + '\n');
 }
@@ -100,7 +101,7 @@ async function withEngine<T>(fn: (engine: import('../runtime/engine.ts').Engine)
   }
 }
 
-async function check(decl: KernelDeclaration, file: string, text: string, spec: Specialisation, seedsFlag: string | undefined, json: boolean): Promise<void> {
+async function check(decl: KernelDeclaration, file: string, text: string, spec: Specialisation, files: string | null, seedsFlag: string | undefined, json: boolean): Promise<void> {
   const seeds = seedsFlag?.split(',').map((s) => {
     const n = Number(s);
     if (!Number.isSafeInteger(n)) throw new UsageError(`--seeds: expected integers, got "${seedsFlag}"`);
@@ -108,9 +109,15 @@ async function check(decl: KernelDeclaration, file: string, text: string, spec: 
   });
   const { checkKernel } = await import('../testing/check-kernel.ts');
   const result = await withEngine(async (engine) => {
-    // Each case runs at the specialisation the registry picks for its shape, with the text's own axes.
-    overrideKernel(engine, decl.name, withText(decl, text, file, spec));
-    return checkKernel(engine, decl.name, { ...(seeds ? { seeds } : {}), stopAtFirstFailure: false });
+    // Each case runs at the specialisation the registry picks for its shape, with the text's own axes;
+    // cases of another variant of the kernel (other files) are not this text's to check.
+    const own = withText(decl, text, file, spec, files);
+    overrideKernel(engine, decl.name, own);
+    const choose = (c: (typeof decl.shapes)[number]) => ({ ...own.shippedDefault!(engine, c.shape)!, ...c.spec });
+    const shapes = own.wgslServes ? decl.shapes.filter((c) => own.wgslServes!(choose(c), c.shape)) : decl.shapes;
+    if (shapes.length < decl.shapes.length) process.stderr.write(`${decl.shapes.length - shapes.length} of ${decl.name}'s ${decl.shapes.length} test shapes are not this text's to run (another variant's files, or sizes its ${JSON.stringify(spec)} cannot take; the built-in runs those): checked ${shapes.length}\n`);
+    if (shapes.length === 0) throw new UsageError(`${file}.wgsl: none of ${decl.name}'s test shapes uses its files (${files})`);
+    return checkKernel(engine, decl.name, { shapes, ...(seeds ? { seeds } : {}), stopAtFirstFailure: false });
   });
   if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(`${file}.wgsl as ${decl.name} (text for ${JSON.stringify(spec)}): ${result.summary}\n`);
@@ -118,12 +125,12 @@ async function check(decl: KernelDeclaration, file: string, text: string, spec: 
   if (!result.ok) process.exitCode = 1;
 }
 
-async function bench(decl: KernelDeclaration, file: string, text: string, spec: Specialisation, shapeFlag: string | undefined, budgetMs: number | undefined, json: boolean): Promise<void> {
+async function bench(decl: KernelDeclaration, file: string, text: string, spec: Specialisation, files: string | null, shapeFlag: string | undefined, budgetMs: number | undefined, json: boolean): Promise<void> {
   const shape = shapeFlag ? parseJson('shape', shapeFlag) : largestShape(decl);
   const { compareKernels, fromDeclaration, formatComparison } = await import('../../bench/lab/index.ts');
   await withEngine(async (engine) => {
     // Both at the same specialisation: the built-in's choice for this shape with the text's axes.
-    const own = { ...decl, ...withText(decl, text, file, spec) } as KernelDeclaration;
+    const own = { ...decl, ...withText(decl, text, file, spec, files) } as KernelDeclaration;
     const at = own.shippedDefault!(engine, shape) ?? own.heuristic(engine, shape);
     const mine = fromDeclaration(own, shape, at);
     const builtin = fromDeclaration(decl, shape, at);

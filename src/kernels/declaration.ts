@@ -69,6 +69,11 @@ export interface KernelDeclaration<Shape = any> {
   shader(spec: Specialisation, shape: Shape): KernelShader;
   /** A user's WGSL replacing the built-in one (the text may `#include "snippet"` from shaders/). */
   wgsl?: WgslText;
+  /**
+   * Which calls `wgsl` serves (default: all). A text copied from one variant of a kernel (a conv with the
+   * HAT epilogue, say) is the built-in's files for that variant only; other variants keep the built-in.
+   */
+  wgslServes?(spec: Specialisation, shape: Shape): boolean;
   bindings: readonly BindingDecl[];
   /** The bindings a shape uses when some variants leave some out (default: all of `bindings`). */
   bindingsFor?(shape: Shape): readonly BindingDecl[];
@@ -196,11 +201,13 @@ export function bindingsOf<Shape>(decl: KernelDeclaration<Shape>, shape: Shape):
 /** The shader spec the engine compiles for a declaration and specialisation (the user's text when it has one). */
 export function shaderOf<Shape>(decl: KernelDeclaration<Shape>, spec: Specialisation, shape: Shape): ShaderSpec {
   const builtin = decl.shader(spec, shape);
-  if (!decl.wgsl) return builtin;
+  if (!decl.wgsl || (decl.wgslServes && !decl.wgslServes(spec, shape))) return builtin;
   const { text, file } = decl.wgsl;
-  // The user's text gets the built-in's defines and only the override constants it declares
-  // (WebGPU rejects a constant the module does not have).
-  const constants = Object.fromEntries(Object.entries(builtin.constants ?? {}).filter(([k]) => new RegExp(`\\boverride\\s+${k}\\b`).test(text)));
+  // The user's text gets the built-in's defines and only the override constants it declares (WebGPU
+  // rejects a constant the module does not have); a text that #includes snippets gets them all, since a
+  // constant may be declared in a snippet (a copy of the built-in's files includes what they include).
+  const includes = /^\s*#include\s/m.test(text);
+  const constants = Object.fromEntries(Object.entries(builtin.constants ?? {}).filter(([k]) => includes || new RegExp(`\\boverride\\s+${k}\\b`).test(text)));
   return { name: file, text, defines: builtin.defines, constants, entryPoint: builtin.entryPoint };
 }
 

@@ -5,21 +5,21 @@
 import type { KernelDeclaration, Specialisation, SpecValue } from './declaration.ts';
 import { defaultSpecialisation } from './declaration.ts';
 
-export const KERNEL_FILE_HEADER = /^\/\/ webgpu-hat kernel (\S+) spec (\{.*\})\s*$/m;
+export const KERNEL_FILE_HEADER = /^\/\/ webgpu-hat kernel (\S+) spec (\{.*?\})(?: files (\S+))?\s*$/m;
 
-/** The header line for a kernel and the axes its text was written for. */
-export function kernelFileHeader(name: string, textSpec: Specialisation): string {
-  return `// webgpu-hat kernel ${name} spec ${JSON.stringify(textSpec)}`;
+/** The header line: the kernel, the axes its text was written for, and the files it was made of. */
+export function kernelFileHeader(name: string, textSpec: Specialisation, files?: string): string {
+  return `// webgpu-hat kernel ${name} spec ${JSON.stringify(textSpec)}${files ? ` files ${files}` : ''}`;
 }
 
-/** The kernel and axes a file's header names, or null for a file without one. */
-export function parseKernelFile(text: string): { name: string; spec: Specialisation } | null {
+/** The kernel, axes and files a file's header names, or null for a file without one. */
+export function parseKernelFile(text: string): { name: string; spec: Specialisation; files: string | null } | null {
   const m = KERNEL_FILE_HEADER.exec(text);
-  return m ? { name: m[1]!, spec: JSON.parse(m[2]!) as Specialisation } : null;
+  return m ? { name: m[1]!, spec: JSON.parse(m[2]!) as Specialisation, files: m[3] ?? null } : null;
 }
 
-/** The files a specialisation's shader is made of, for one shape. */
-function filesOf(decl: KernelDeclaration, spec: Specialisation, shape: unknown): string {
+/** The files a specialisation's shader is made of, for one shape (joined with '+'). */
+export function filesOf(decl: KernelDeclaration, spec: Specialisation, shape: unknown): string {
   const s = decl.shader(spec, shape);
   return [s.name, ...(s.append ?? [])].join('+');
 }
@@ -43,18 +43,24 @@ export function textAxes(decl: KernelDeclaration, spec: Specialisation): Special
 /**
  * A declaration running `text` instead of the built-in WGSL: the specialisation for a call is the
  * built-in's choice for the shape with the text's own axes fixed (`fixed`), so tiles still follow the
- * shape. (Tuned choices were measured on the built-in text and do not apply to it.)
+ * shape; with `files`, only calls made of those files (the variant the text was copied from) run it.
+ * (Tuned choices were measured on the built-in text and do not apply to it.)
  */
-export function withText(decl: KernelDeclaration, text: string, file: string, fixed: Specialisation): Partial<KernelDeclaration> {
+export function withText(decl: KernelDeclaration, text: string, file: string, fixed: Specialisation, files: string | null = null): Partial<KernelDeclaration> {
+  const builtinChoice = (engine: Parameters<KernelDeclaration['heuristic']>[0], shape: unknown): Specialisation => ({ ...defaultSpecialisation(decl), ...(decl.shippedDefault?.(engine, shape) ?? decl.heuristic(engine, shape)) });
   const choose = (engine: Parameters<KernelDeclaration['heuristic']>[0], shape: unknown): Specialisation => {
-    const base = decl.shippedDefault?.(engine, shape) ?? decl.heuristic(engine, shape);
-    const merged = { ...defaultSpecialisation(decl), ...base, ...fixed };
-    // The built-in's choice for this shape with the text's axes may be invalid (e.g. tiles that need the
-    // other loader): then the first valid specialisation with those axes.
+    const base = builtinChoice(engine, shape);
+    const merged = { ...base, ...fixed };
+    // The built-in's choice with the text's axes may be invalid for the shape (tiles that need the other
+    // loader): then the first valid specialisation with those axes; if none (a vec4 text and a shape whose
+    // sizes are not multiples of 4), the built-in's own choice, which the text does not serve.
     if (!decl.valid || decl.valid(merged, shape, engine)) return merged;
-    return enumerateWith(decl, fixed).find((s) => decl.valid!(s, shape, engine)) ?? merged;
+    return enumerateWith(decl, fixed).find((s) => decl.valid!(s, shape, engine)) ?? base;
   };
-  return { wgsl: { text, file }, shippedDefault: choose, heuristic: choose };
+  // The text serves the calls at its own axes, made of the same files (the variant it was copied from).
+  const wgslServes = (spec: Specialisation, shape: unknown) =>
+    Object.entries(fixed).every(([k, v]) => spec[k] === v) && (!files || filesOf(decl, spec, shape) === files);
+  return { wgsl: { text, file }, shippedDefault: choose, heuristic: choose, wgslServes };
 }
 
 function enumerateWith(decl: KernelDeclaration, fixed: Specialisation): Specialisation[] {

@@ -4,7 +4,7 @@
 // per-call pin (a test forcing a variant) wins over all. Each run is recorded so a report can say which
 // rule chose it.
 import type { Engine } from '../runtime/engine.ts';
-import { checkSpecialisation, defaultSpecialisation, recordKernel, type KernelCall, type KernelDeclaration, type Specialisation, type WgslText } from './declaration.ts';
+import { bindingsOf, checkSpecialisation, defaultSpecialisation, recordKernel, type KernelCall, type KernelDeclaration, type Specialisation, type WgslText } from './declaration.ts';
 import { KernelBindingError, UnknownKernelError } from './errors.ts';
 import { checkWgslBindings } from './wgsl-bindings.ts';
 import { BUILTIN_KERNELS } from './declarations/index.ts';
@@ -67,7 +67,9 @@ function resolveOverride(name: string, override: KernelOverride): Installed {
     if (!rest.valid) delete decl.valid;
   }
   if (decl.wgsl) {
-    const problems = checkWgslBindings(decl.wgsl.text, decl.bindings);
+    // The bindings of the variant the text serves (some variants bind fewer buffers).
+    const served = decl.wgslServes ? decl.shapes.find((c) => decl.wgslServes!({ ...defaultSpecialisation(decl), ...c.spec }, c.shape)) : undefined;
+    const problems = checkWgslBindings(decl.wgsl.text, served ? bindingsOf(decl, served.shape) : decl.bindings);
     if (problems.length) throw new KernelBindingError(name, problems);
   }
   return { decl, spec };
