@@ -11,7 +11,7 @@ import { Rng, deriveSeed } from '../data/rng.ts';
 import { embeddingInitOf } from '../nn/init.ts';
 import { uniformFanInValues } from '../nn/init.ts';
 import { positionLabel, type TrainerSnapshot } from '../train/state.ts';
-import { forgottenTasks, type HatFamilyState } from '../approaches/hat.ts';
+import type { HatFamilyState } from '../approaches/hat.ts';
 import { SUMMATIVE_PREFIX } from '../approaches/adahat.ts';
 import { checkpointConfig, learnedTasks, openCheckpoint } from './eval.ts';
 import { readFlags } from './flags.ts';

@@ -17,7 +17,7 @@ import { empty, type Tensor } from '../tensor.ts';
 import { recordKernel, type KernelDeclaration } from './declaration.ts';
 import { convDeclaration, type ConvShape } from './declarations/conv2d-family.ts';
 import { chooseKernel, runKernel } from './registry.ts';
-import { BWD_INPUT_TILE, BWD_WEIGHT_TILE, conv2dGeometry, FORWARD_TILE, overrides, pickWg, tileFor, type Conv2dGeometry, type Conv2dOptions, type ConvTile } from './conv-geometry.ts';
+import { BWD_INPUT_TILE, BWD_WEIGHT_TILE, conv2dGeometry, FORWARD_TILE, pickWg, tileFor, type Conv2dGeometry, type Conv2dOptions, type ConvTile } from './conv-geometry.ts';
 
 export { BWD_INPUT_TILE, BWD_WEIGHT_TILE, conv2dFlops, conv2dGeometry, FORWARD_TILE, type Conv2dGeometry, type Conv2dOptions, type ConvTile } from './conv-geometry.ts';
 

@@ -2,7 +2,7 @@
 // correct-flags is the same scan writing 1.0 where the argmax equals the label (countCorrect sums them).
 import type { KernelDeclaration, SweepCase } from '../declaration.ts';
 import { seededFloats, streamSeed } from '../reference/random.ts';
-import { elementwiseParts, elementwiseShader } from './elementwise-family.ts';
+import { elementwiseParts } from './elementwise-family.ts';
 
 export interface RowsShape { b: number; n: number }
 
