@@ -29,16 +29,18 @@ test('--out that is a folder, or under a file: refused before any training, noth
 test('a second run on the same --checkpoint-dir and --out is refused, naming the first run\'s PID; the first finishes', async () => {
   const dir = tempDir('writer');
   try {
-    const seq = writeIdxSequence(dir, { tasks: 2, train: 1200 });
-    const args = ['train', '--benchmark', seq, '--hidden', '32,32', '--epochs', '3', '--batch', '32', '--checkpoint-dir', join(dir, 'ck'), '--out', join(dir, 'r.json')];
+    // Long enough (tens of seconds, on a fast machine too) that the second run starts while the first trains.
+    const seq = writeIdxSequence(dir, { tasks: 3, train: 3000 });
+    const args = ['train', '--benchmark', seq, '--hidden', '64,64', '--epochs', '8', '--batch', '32', '--checkpoint-dir', join(dir, 'ck'), '--out', join(dir, 'r.json')];
     const first = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } });
     let stderr = '';
     const done = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the first run never started a task:\n${stderr}`)), 120_000);
-      first.stderr.on('data', (d) => { stderr += d; if (/epoch 1\/3/.test(stderr)) { clearTimeout(timer); resolve(); } });
+      first.stderr.on('data', (d) => { stderr += d; if (/task 1\/3/.test(stderr)) { clearTimeout(timer); resolve(); } });
     });
     const second = runCli([...args, '--resume']);
+    assert.is(first.exitCode, null, `the first run ended before the second was tried (the test needs it running):\n${stderr}`);
     assert.is(second.status, 1, second.stderr);
     assert.match(second.stderr, new RegExp(`\\b${first.pid}\\b`), `the refusal does not name PID ${first.pid}:\n${second.stderr}`);
     assert.is(await done, 0, `the first run was disturbed:\n${stderr}`);
