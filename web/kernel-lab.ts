@@ -58,7 +58,7 @@ export function kernelSource(decl: KernelDeclaration): string {
     return text;
   });
   return [
-    kernels.kernelFileHeader(decl.name, kernels.textAxes(decl, spec)),
+    kernels.kernelFileHeader(decl.name, kernels.textAxes(decl, spec), kernels.filesOf(decl, spec, decl.shapes[0]!.shape)),
     `// ${decl.summary}. From shaders/${files.map((f) => `${f}.wgsl`).join(', shaders/')}; double-braced placeholders are filled per call, #include lines pull shared snippets. Check it with: webgpu-hat kernel check FILE.wgsl --as ${decl.name}`,
     texts.join('\n'),
   ].join('\n') + '\n';
@@ -69,11 +69,16 @@ export function kernelSource(decl: KernelDeclaration): string {
  * loader): its first line's, else the portable specialisation's; an error when it names another kernel.
  */
 function textSpecOf(decl: KernelDeclaration, text: string): Specialisation {
-  let header: { name: string; spec: Specialisation } | null;
+  let header: { name: string; spec: Specialisation; files: string | null } | null;
   try { header = kernels.parseKernelFile(text); } catch (e) { throw new Error(`the first line's spec is not JSON (${e instanceof Error ? e.message : String(e)})`); }
   if (!header) return kernels.textAxes(decl, portableSpec(decl));
   if (header.name !== decl.name) throw new Error(`the first line says this text is for kernel ${header.name}, but ${decl.name} is picked`);
   return header.spec;
+}
+
+/** The built-in files a text says it was made of (its first line), or null: then it serves every call. */
+function textFilesOf(text: string): string | null {
+  try { return kernels.parseKernelFile(text)?.files ?? null; } catch { return null; }
 }
 
 /** The index of the test shape with the most arithmetic, where a timing means something (the one `kernel bench` picks). */
@@ -202,9 +207,13 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
     const sweep = $<HTMLSelectElement>('lab-sweep').value === 'quick' ? 'quick' : 'full';
     const t0 = performance.now();
     // Installed for this check only (withKernelOverrides removes it again, also when the check throws).
-    // Each case runs at the specialisation the registry picks for its shape, with the text's own axes.
-    const result = await kernels.withKernelOverrides(engine, { [decl.name]: kernels.withText(decl, text, fileName(), spec) }, () =>
-      testing.checkKernel(engine, decl.name, { stopAtFirstFailure: false, ...(sweep === 'quick' ? { shapes: decl.shapes.slice(0, QUICK_SHAPES), seeds: [1] } : {}) }));
+    // Each case runs at the specialisation the registry picks for its shape, with the text's own axes;
+    // shapes of another variant of the kernel's files are the built-in's, as in `kernel check`.
+    const own = kernels.withText(decl, text, fileName(), spec, textFilesOf(text));
+    const choose = (c: (typeof decl.shapes)[number]) => ({ ...own.shippedDefault!(engine, c.shape)!, ...c.spec });
+    const served = own.wgslServes ? decl.shapes.filter((c) => own.wgslServes!(choose(c), c.shape)) : [...decl.shapes];
+    const result = await kernels.withKernelOverrides(engine, { [decl.name]: own }, () =>
+      testing.checkKernel(engine, decl.name, { stopAtFirstFailure: false, shapes: sweep === 'quick' ? served.slice(0, QUICK_SHAPES) : served, ...(sweep === 'quick' ? { seeds: [1] } : {}) }));
     state.check = { ok: result.ok, sweep, cases: result.cases, failures: result.failures, summary: result.summary, ms: performance.now() - t0 };
   });
 
@@ -213,7 +222,7 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
     const shape = decl.shapes[Number($<HTMLSelectElement>('lab-shape').value)]?.shape ?? decl.shapes[largestShapeIndex(decl)]!.shape;
     // The edited text travels in its own declaration, so nothing is installed on the engine at all. Both
     // run at one specialisation: the built-in's choice for this shape with the text's axes (as kernel bench).
-    const own = { ...decl, ...kernels.withText(decl, text, fileName(), spec) } as KernelDeclaration;
+    const own = { ...decl, ...kernels.withText(decl, text, fileName(), spec, textFilesOf(text)) } as KernelDeclaration;
     const at = own.shippedDefault?.(engine, shape) ?? own.heuristic(engine, shape);
     const builtin = bench.fromDeclaration(decl, shape, at, { name: `${decl.name} (built-in)` });
     const edited = bench.fromDeclaration(own, shape, at, { name: `${decl.name} (edited)` });
