@@ -40,16 +40,9 @@ export interface KernelLabState {
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-/** The kernel's default specialisation if every one of its test shapes can run it, else the first in its space that can (as the CLI picks). */
-function portableSpec(decl: KernelDeclaration): Specialisation {
-  const runsAll = (s: Specialisation) => decl.shapes.every((c) => !decl.valid || decl.valid({ ...s, ...c.spec }, c.shape));
-  const preferred = kernels.defaultSpecialisation(decl);
-  return runsAll(preferred) ? preferred : kernels.enumerateSpace(decl).find(runsAll) ?? preferred;
-}
-
 /** The WGSL to start from, exactly as `kernel show NAME` prints it: the kernel's files, placeholders and #include lines kept. */
 export function kernelSource(decl: KernelDeclaration): string {
-  const spec = portableSpec(decl);
+  const spec = kernels.portableSpecialisation(decl);
   const shader = decl.shader(spec, decl.shapes[0]!.shape);
   const files = [shader.name, ...(shader.append ?? [])];
   const texts = files.map((f) => {
@@ -71,7 +64,7 @@ export function kernelSource(decl: KernelDeclaration): string {
 function textSpecOf(decl: KernelDeclaration, text: string): Specialisation {
   let header: { name: string; spec: Specialisation; files: string | null } | null;
   try { header = kernels.parseKernelFile(text); } catch (e) { throw new Error(`the first line's spec is not JSON (${e instanceof Error ? e.message : String(e)})`); }
-  if (!header) return kernels.textAxes(decl, portableSpec(decl));
+  if (!header) return kernels.textAxes(decl, kernels.portableSpecialisation(decl));
   if (header.name !== decl.name) throw new Error(`the first line says this text is for kernel ${header.name}, but ${decl.name} is picked`);
   return header.spec;
 }
@@ -156,7 +149,7 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
   const pick = (name: string) => {
     const decl = kernels.builtinKernel(name);
     state.kernel = name;
-    state.spec = kernels.textAxes(decl, portableSpec(decl));
+    state.spec = kernels.textAxes(decl, kernels.portableSpecialisation(decl));
     state.check = null; state.bench = null; state.compileErrors = null; state.error = null;
     source.value = kernelSource(decl);
     source.scrollTop = 0;

@@ -5,12 +5,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { KERNEL_SETTINGS, UsageError, isHelpRequested, parseFlags, type HelpRequested } from '../config/index.ts';
 import { builtinKernel, listKernels, overrideKernel } from '../kernels/registry.ts';
-import { defaultSpecialisation, enumerateSpace, type KernelDeclaration, type Specialisation } from '../kernels/declaration.ts';
+import type { KernelDeclaration, Specialisation } from '../kernels/declaration.ts';
 import { readFlags } from './flags.ts';
-import { filesOf, kernelFileHeader, parseKernelFile, textAxes, withText } from '../kernels/kernel-file.ts';
+import { filesOf, kernelFileHeader, parseKernelFile, portableSpecialisation, textAxes, withText } from '../kernels/kernel-file.ts';
 
 const ACTIONS = ['list', 'show', 'check', 'bench'] as const;
-
 
 export async function run(args: string[]): Promise<HelpRequested | void> {
   const [action, target, ...rest] = args;
@@ -68,20 +67,13 @@ function textSpecOf(decl: KernelDeclaration, flag: string | undefined, text: str
     if (header.name !== decl.name) throw new UsageError(`${file}: written for kernel ${header.name}, checked --as ${decl.name}`);
     return header.spec;
   }
-  return textAxes(decl, portableSpec(decl));
-}
-
-/** The kernel's default specialisation if every one of its test shapes can run it, else the first in its space that can. */
-function portableSpec(decl: KernelDeclaration): Specialisation {
-  const runsAll = (s: Specialisation) => decl.shapes.every((c) => !decl.valid || decl.valid({ ...s, ...c.spec }, c.shape));
-  const preferred = defaultSpecialisation(decl);
-  return runsAll(preferred) ? preferred : enumerateSpace(decl).find(runsAll) ?? preferred;
+  return textAxes(decl, portableSpecialisation(decl));
 }
 
 /** The WGSL a user starts from: the kernel's files as they are (placeholders and #include lines kept), one text. */
 async function show(name: string, specFlag: string | undefined): Promise<void> {
   const decl = builtinKernel(name);
-  const spec = specFlag ? { ...portableSpec(decl), ...(parseJson('spec', specFlag) as Specialisation) } : portableSpec(decl);
+  const spec = specFlag ? { ...portableSpecialisation(decl), ...(parseJson('spec', specFlag) as Specialisation) } : portableSpecialisation(decl);
   const shape = decl.shapes[0]!.shape;
   const shader = decl.shader(spec, shape);
   const { nodeShaderSource } = await import('../runtime/node.ts');

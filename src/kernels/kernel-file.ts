@@ -18,6 +18,16 @@ export function parseKernelFile(text: string): { name: string; spec: Specialisat
   return m ? { name: m[1]!, spec: JSON.parse(m[2]!) as Specialisation, files: m[3] ?? null } : null;
 }
 
+/**
+ * The specialisation `kernel show` writes a text for: the kernel's default if every one of its test
+ * shapes can run it, else the first in its space that can (so one text is checked on all of them).
+ */
+export function portableSpecialisation(decl: KernelDeclaration): Specialisation {
+  const runsAll = (s: Specialisation) => decl.shapes.every((c) => !decl.valid || decl.valid({ ...s, ...c.spec }, c.shape));
+  const preferred = defaultSpecialisation(decl);
+  return runsAll(preferred) ? preferred : enumerateWith(decl, {}).find(runsAll) ?? preferred;
+}
+
 /** The files a specialisation's shader is made of, for one shape (joined with '+'). */
 export function filesOf(decl: KernelDeclaration, spec: Specialisation, shape: unknown): string {
   const s = decl.shader(spec, shape);
