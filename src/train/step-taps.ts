@@ -19,8 +19,11 @@ import type { Trainer } from './trainer.ts';
 export interface LayerTaps {
   name: string;
   input: Float32Array;
-  /** W·x + b (conv: the convolution plus bias), before ReLU, dropout and the gate. */
-  preActivation: Float32Array;
+  /**
+   * W·x + b (conv: the convolution plus bias), before ReLU, dropout and the gate; null for ResNet-18,
+   * whose units add batch norm and shortcuts between the convolution and the gate.
+   */
+  preActivation: Float32Array | null;
   /** σ(s·e_task) per unit; null for a network without gates. */
   gate: Float32Array | null;
   /** After ReLU, dropout and the gate (before pooling for conv layers). */
@@ -106,7 +109,10 @@ export async function tapStep(trainer: Trainer, t: number, batch: HeadBatch, at:
   }
 
   // 2. The step as training records it, watched.
-  const layerTensors: { layer: GatedLayer; input: Tensor; pre: Tensor; output: Tensor }[] = [];
+  const layerTensors: { layer: GatedLayer; input: Tensor; pre: Tensor | null; output: Tensor }[] = [];
+  // MLP and AlexNet layers are ReLU(W·x + b) gated, unpadded and with stride 1: their pre-activation is
+  // recomputed from the recorded input. A ResNet unit is not of that form.
+  const plainLayers = trainer.config.net !== 'resnet18';
   const conditioned = new Map<string, Tensor>();
   const applied = new Map<string, Tensor>();
   const keepAll = (into: Map<string, Tensor>, entries: readonly GradientEntry[]) => {
@@ -114,8 +120,8 @@ export async function tapStep(trainer: Trainer, t: number, batch: HeadBatch, at:
   };
   const lossTensor = tidy(() => trainer.recordTrainStep(t, batch, at, lr, true, {
     layer(layer, input, output) {
-      const pre = noGrad(() => (layer.kind === 'linear' ? linear(input, layer.weight, layer.bias) : conv2d(input, layer.weight, layer.bias)));
-      layerTensors.push({ layer, input: copy(input, 'tap input').keep(), pre: pre.keep(), output: copy(output, 'tap output').keep() });
+      const pre = plainLayers ? noGrad(() => (layer.kind === 'linear' ? linear(input, layer.weight, layer.bias) : conv2d(input, layer.weight, layer.bias))).keep() : null;
+      layerTensors.push({ layer, input: copy(input, 'tap input').keep(), pre, output: copy(output, 'tap output').keep() });
     },
     gradients: (entries) => keepAll(conditioned, entries),
     applied: (entries) => keepAll(applied, entries),
@@ -128,8 +134,8 @@ export async function tapStep(trainer: Trainer, t: number, batch: HeadBatch, at:
 
   const layers: LayerTaps[] = [];
   for (const { layer, input, pre, output } of layerTensors) {
-    layers.push({ name: layer.name, input: await input.float32('step taps'), preActivation: await pre.float32('step taps'), gate: gates.get(layer) ?? null, output: await output.float32('step taps') });
-    input.dispose(); pre.dispose(); output.dispose();
+    layers.push({ name: layer.name, input: await input.float32('step taps'), preActivation: pre ? await pre.float32('step taps') : null, gate: gates.get(layer) ?? null, output: await output.float32('step taps') });
+    input.dispose(); pre?.dispose(); output.dispose();
   }
   const parametersAfter: NamedGradients = {};
   for (const [name, p] of net.namedParameters()) parametersAfter[name] = await p.float32('step taps');

@@ -8,6 +8,9 @@ import { getEngine, assertClose } from '../helpers.ts';
 import { createTrainer } from '../../src/approaches/registry.ts';
 import { tapStep } from '../../src/train/step-taps.ts';
 import { setParameters } from '../../src/nn/parameters.ts';
+import { makeDataset } from '../../src/data/dataset.ts';
+import { Rng } from '../../src/data/rng.ts';
+import type { Task } from '../../src/data/task.ts';
 import { clusterTasks, smallConfig } from './fixtures.ts';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -113,8 +116,8 @@ test('tapStep: one HAT step (task 2, under task 1\'s masks) equals the float64 r
       const ref = referenceStep(before, masks, Float64Array.from(batch.images), batch.labels, B, { IN, H1: 12, H2: 10, C: 2 }, 1, { s, smax: 400, c: 0.75, lr, clip });
       const what = `clip ${clip}`;
       assert.ok(Math.abs(taps.s - s) < 1e-9, `${what}: s`);
-      assertClose(taps.layers[0]!.preActivation, ref.z1, `${what} fc1 pre-activation`, { rtol: 1e-5, atol: 1e-6 });
-      assertClose(taps.layers[1]!.preActivation, ref.z2, `${what} fc2 pre-activation`, { rtol: 1e-5, atol: 1e-6 });
+      assertClose(taps.layers[0]!.preActivation!, ref.z1, `${what} fc1 pre-activation`, { rtol: 1e-5, atol: 1e-6 });
+      assertClose(taps.layers[1]!.preActivation!, ref.z2, `${what} fc2 pre-activation`, { rtol: 1e-5, atol: 1e-6 });
       assertClose(taps.layers[0]!.gate!, ref.a1, `${what} fc1 gate`, { rtol: 1e-6, atol: 1e-7 });
       assertClose(taps.layers[1]!.output, ref.h2, `${what} fc2 output`, { rtol: 1e-5, atol: 1e-6 });
       for (const [kind, expected] of [['raw', ref.raw], ['conditioned', ref.cond], ['applied', ref.applied]] as const) {
@@ -133,6 +136,35 @@ test('tapStep: one HAT step (task 2, under task 1\'s masks) equals the float64 r
     } finally {
       trainer.dispose();
     }
+  }
+});
+
+test('tapStep on ResNet-18: every gated unit reported, no pre-activation (batch norm and shortcuts sit before the gate), the step taken', async () => {
+  const engine = await getEngine();
+  // An 8×8 image (the smallest ResNet-18 takes): random values, two classes.
+  const rng = new Rng(6), n = 32, size = 64;
+  const split = (count: number) => makeDataset({ images: Float32Array.from({ length: count * size }, () => rng.normal()), labels: Int32Array.from({ length: count }, (_, i) => i % 2), n: count, channels: 1, height: 8, width: 8, classes: 2 });
+  const tasks: Task[] = [{ name: 'noise', classes: [0, 1], nClasses: 2, inputShape: [1, 8, 8], train: split(n), valid: split(8), test: split(8) }];
+  const trainer = createTrainer(engine, tasks, smallConfig({ net: 'resnet18', width: 4, batch: 8, seed: 2, dropout: false }));
+  try {
+    await trainer.prepareTask(0);
+    const data = tasks[0]!.train;
+    const B = 8;
+    const batch = { images: data.images.subarray(0, B * size), labels: data.labels.subarray(0, B), size: B, head: 0, data };
+    const before = new Map<string, Float32Array>();
+    for (const [n, p] of trainer.net.namedParameters()) before.set(n, await p.float32());
+    const taps = await tapStep(trainer, 0, batch, { start: 0, total: 32 }, 0.05);
+    assert.is(taps.layers.length, trainer.net.layers.length, 'one tap per gated unit');
+    for (const layer of taps.layers) {
+      assert.is(layer.preActivation, null, `${layer.name}: no pre-activation`);
+      assert.ok(layer.output.length > 0 && layer.output.every(Number.isFinite), `${layer.name}: a finite output`);
+      assert.ok(layer.gate && layer.gate.every((g) => g > 0 && g < 1), `${layer.name}: gates in (0, 1)`);
+    }
+    assert.ok(Number.isFinite(taps.loss) && taps.gradNorm > 0, `loss ${taps.loss}, norm ${taps.gradNorm}`);
+    const moved = [...before].filter(([n, v]) => taps.parametersAfter[n]!.some((x, i) => x !== v[i]));
+    assert.ok(moved.length > 0, 'the step changed parameters');
+  } finally {
+    trainer.dispose();
   }
 });
 
