@@ -31,6 +31,10 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
   if (o.fix) {
     try { fix = JSON.parse(o.fix) as Record<string, SpecValue>; } catch { throw new UsageError(`--fix: expected a JSON object, got ${o.fix}`); }
   }
+  // An axis no tuned kernel has is a typo, not a constraint to drop silently.
+  for (const axis of Object.keys(fix)) {
+    if (!names.some((n) => axis in builtinKernel(n).space)) throw new UsageError(`--fix: no kernel tuned here has an axis "${axis}" (${names.map((n) => `${n}: ${Object.keys(builtinKernel(n).space).join(', ')}`).join('; ')})`);
+  }
   const { createEngine, nodeShaderSource } = await import('../runtime/node.ts');
   const { openTuneCache, tuneKernel } = await import('../../bench/tune/index.ts');
   const { fileTuneStorage } = await import('../../bench/tune/file-storage.ts');

@@ -82,4 +82,13 @@ test('kernel bench mine.wgsl --as gated-matmul: one interleaved run against the 
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
+test('tune --fix refuses an axis no tuned kernel has (a typo is not silently dropped) and a value the axis lacks', () => {
+  const typo = cli(['tune', '--kernels', 'gated-matmul', '--fix', '{"lodaer":"vec4"}']);
+  assert.is(typo.status, 2, typo.stderr);
+  assert.match(typo.stderr, /--fix: no kernel tuned here has an axis "lodaer" \(gated-matmul: .*loader/);
+  const value = cli(['tune', '--kernels', 'gated-matmul', '--fix', '{"loader":"vec5"}']);
+  assert.is(value.status, 2, value.stderr);
+  assert.match(value.stderr, /--fix: gated-matmul's axis loader takes .*not "vec5"/);
+});
+
 test.run();
