@@ -10,21 +10,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { acquireRunLock, isProcessAlive, lockOutputFile, lockRunFolder, RunLockedError } from '../../src/io/run-lock.ts';
+import { acquireRunLock, lockOutputFile, lockRunFolder, RunLockedError } from '../../src/io/run-lock.ts';
 import { assertWritableOutput, OutputPathError } from '../../src/io/output-path.ts';
 import { CheckpointDir, checkpointName, listCheckpoints } from '../../src/io/checkpoint-dir.ts';
 import { temporaryName } from '../../src/io/atomic-file.ts';
 import type { Checkpoint } from '../../src/io/checkpoint.ts';
 import { ROOT, tempDir } from './_cli.ts';
+import { deadPid } from '../helpers.ts';
 
 /** The PID of a process that has exited (so no process of that PID is alive now). */
-function deadPid(): number {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  const pid = Number(r.stdout);
-  assert.ok(pid > 0 && !isProcessAlive(pid), `pid ${pid} should be dead`);
-  return pid;
-}
-
 /** Runs TypeScript `code` in a child Node process (the repository's modules importable by absolute URL). */
 function child(code: string): { status: number | null; stdout: string; stderr: string } {
   const dir = tempDir('lock-child');

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getEngine } from '../helpers.ts';
+import { deadPid, getEngine } from '../helpers.ts';
 import { positionLabel, type TrainerSnapshot, type TrainerState } from '../../src/train/state.ts';
 import { createTrainer } from '../../src/approaches/registry.ts';
 import type { Trainer } from '../../src/train/trainer.ts';
@@ -148,7 +148,7 @@ test('the newest valid checkpoint is found: damaged newer ones are skipped and n
     assert.equal(readdirSync(dir).sort(), ['checkpoint-000001.hatckpt', 'checkpoint-000002.hatckpt', 'checkpoint-000003.hatckpt'], 'the newest 3 are kept');
     assert.is(readCheckpoint<TrainerState>(paths[3]!).state.step, 3);
     // A crash mid-write leaves only a temp file; the newest complete file is truncated by hand here.
-    writeFileSync(join(dir, 'checkpoint-000004.hatckpt.tmp-999'), 'partial');
+    writeFileSync(join(dir, `checkpoint-000004.hatckpt.tmp-${deadPid()}`), 'partial');
     const whole = readFileSync(paths[3]!);
     writeFileSync(paths[3]!, whole.subarray(0, whole.length >> 1));
     const skipped: string[] = [];
