@@ -1,6 +1,4 @@
 // Shared by every test: one engine per test process, seeded random data, float64 comparisons.
-import { spawnSync } from 'node:child_process';
-import { isProcessAlive } from '../src/io/run-lock.ts';
 import type { Engine } from '../src/runtime/engine.ts';
 import { createEngine } from '../src/runtime/node.ts';
 import { tensor, type Tensor } from '../src/tensor.ts';
@@ -79,12 +77,4 @@ export function skip(context: { __test__?: string } | string, reason: string): v
   const name = typeof context === 'string' ? context : context.__test__ || '(unnamed test)';
   (skips.__webgpuHatTestSkips ??= []).push(`${name}: ${reason}`);
   console.log(`SKIP ${name}: ${reason}`);
-}
-
-/** The PID of a process that has just exited: a writer known to be dead (a fixed number such as 999 may be alive). */
-export function deadPid(): number {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  const pid = Number(r.stdout);
-  if (!(pid > 0) || isProcessAlive(pid)) throw new Error(`deadPid: pid ${r.stdout} should belong to an exited process`);
-  return pid;
 }

@@ -74,11 +74,6 @@ function textFilesOf(text: string): string | null {
   try { return kernels.parseKernelFile(text)?.files ?? null; } catch { return null; }
 }
 
-/** The index of the test shape with the most arithmetic, where a timing means something (the one `kernel bench` picks). */
-function largestShapeIndex(decl: KernelDeclaration): number {
-  return decl.shapes.reduce((best, c, i) => (decl.flops(c.shape) > decl.flops(decl.shapes[best]!.shape) ? i : best), 0);
-}
-
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; setEnabled(enabled: boolean): void } {
@@ -155,7 +150,7 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
     source.scrollTop = 0;
     $('lab-summary').textContent = `${decl.summary}; ${decl.shapes.length} test shapes (${decl.shapes.map((c) => decl.describeShape(c.shape)).join(', ')})`;
     // Benchmark shapes: the test shapes, the one with the most arithmetic first chosen (as the CLI's).
-    const largest = largestShapeIndex(decl);
+    const largest = kernels.timingCaseIndex(decl);
     $<HTMLSelectElement>('lab-shape').innerHTML = decl.shapes.map((c, i) => `<option value="${i}"${i === largest ? ' selected' : ''}>${escapeHtml(decl.describeShape(c.shape))}${i === largest ? ' (most arithmetic)' : ''}</option>`).join('');
     showStatus('');
     renderGutter();
@@ -212,7 +207,7 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
 
   const benchmark = () => act('benchmarking', async (engine, decl, text, spec) => {
     const budgetMs = Number($<HTMLSelectElement>('lab-budget').value) || 1000;
-    const shape = decl.shapes[Number($<HTMLSelectElement>('lab-shape').value)]?.shape ?? decl.shapes[largestShapeIndex(decl)]!.shape;
+    const shape = decl.shapes[Number($<HTMLSelectElement>('lab-shape').value)]?.shape ?? decl.shapes[kernels.timingCaseIndex(decl)]!.shape;
     // The edited text travels in its own declaration, so nothing is installed on the engine at all. Both
     // run at one specialisation: the built-in's choice for this shape with the text's axes (as kernel bench).
     const own = { ...decl, ...kernels.withText(decl, text, fileName(), spec, textFilesOf(text)) } as KernelDeclaration;

@@ -1,7 +1,7 @@
 // The kernel lab: time any unit of GPU work (benchKernel), compare variants of it in one interleaved run
 // (compareKernels), and report the numbers with the clock they came from.
 export type { ClockChoice, ClockKind, KernelWork } from './work.ts';
-export { fromDeclaration, type DeclarationWorkOptions } from './declaration.ts';
+export { fromDeclaration, fromUnfusedTwin, type DeclarationWorkOptions } from './declaration.ts';
 export type { SamplingOptions } from './options.ts';
 export type { ComparisonResult, KernelBenchResult, StopReason, VariantRatio } from './result.ts';
 export { benchKernel, benchSampler } from './bench-kernel.ts';

@@ -1,11 +1,11 @@
 // `webgpu-hat kernel list | show | check | bench`: the kernel lab from the command line. A researcher
 // starts from a built-in kernel's WGSL (show), edits it in a file, checks it in the built-in's place
 // against the float64 reference over the built-in's test shapes (check), and times it against the
-// built-in in one interleaved run (bench).
+// built-in and the built-in's unfused twin in one interleaved run (bench).
 import { readFileSync, existsSync } from 'node:fs';
 import { KERNEL_SETTINGS, UsageError, isHelpRequested, parseFlags, type HelpRequested } from '../config/index.ts';
 import { builtinKernel, listKernels, overrideKernel } from '../kernels/registry.ts';
-import type { KernelDeclaration, Specialisation } from '../kernels/declaration.ts';
+import { timingCaseIndex, type KernelDeclaration, type Specialisation } from '../kernels/declaration.ts';
 import { readFlags } from './flags.ts';
 import { filesOf, kernelFileHeader, parseKernelFile, portableSpecialisation, textAxes, withText } from '../kernels/kernel-file.ts';
 
@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
   // The runtime names a shader's files without their extension (compile errors read "mine.wgsl:12:3").
   const file = target.replace(/\.wgsl$/, '');
   if (action === 'check') return check(decl, file, text, spec, files, o.seeds, o.json);
-  return bench(decl, file, text, spec, files, o.shape, o.budgetMs, o.json);
+  return bench(decl, file, text, spec, files, o.shape, o.against, o.budgetMs, o.json);
 }
 
 function list(json: boolean): void {
@@ -117,27 +117,33 @@ async function check(decl: KernelDeclaration, file: string, text: string, spec: 
   if (!result.ok) process.exitCode = 1;
 }
 
-async function bench(decl: KernelDeclaration, file: string, text: string, spec: Specialisation, files: string | null, shapeFlag: string | undefined, budgetMs: number | undefined, json: boolean): Promise<void> {
-  const shape = shapeFlag ? parseJson('shape', shapeFlag) : largestShape(decl);
-  const { compareKernels, fromDeclaration, formatComparison } = await import('../../bench/lab/index.ts');
+async function bench(decl: KernelDeclaration, file: string, text: string, spec: Specialisation, files: string | null, shapeFlag: string | undefined, against: string[], budgetMs: number | undefined, json: boolean): Promise<void> {
+  const { unfusedTwinOf, NoUnfusedTwinError } = await import('../kernels/twins.ts');
+  let twin: ReturnType<typeof unfusedTwinOf> | null = null;
+  if (against.includes('unfused')) {
+    try {
+      twin = unfusedTwinOf(decl);
+    } catch (e) {
+      throw e instanceof NoUnfusedTwinError ? new UsageError(`--against unfused: ${e.message}`) : e;
+    }
+  }
+  const shape = shapeFlag ? parseJson('shape', shapeFlag) : decl.shapes[timingCaseIndex(decl, (s) => twin?.serves(s) ?? true)]!.shape;
+  if (twin && !twin.serves(shape)) throw new UsageError(`--against unfused: ${twin.name} does not compute ${decl.describeShape(shape)} (the plain variant has no twin)`);
+  const { compareKernels, fromDeclaration, fromUnfusedTwin, formatComparison } = await import('../../bench/lab/index.ts');
   await withEngine(async (engine) => {
-    // Both at the same specialisation: the built-in's choice for this shape with the text's axes.
+    // The text and the built-in at the same specialisation: the built-in's choice for this shape with the text's axes.
     const own = { ...decl, ...withText(decl, text, file, spec, files) } as KernelDeclaration;
     const at = own.shippedDefault!(engine, shape) ?? own.heuristic(engine, shape);
-    const mine = fromDeclaration(own, shape, at);
-    const builtin = fromDeclaration(decl, shape, at);
+    const works = [{ ...fromDeclaration(own, shape, at), name: `${file}.wgsl` }];
+    if (against.includes('builtin')) works.push({ ...fromDeclaration(decl, shape, at), name: `${decl.name} (built-in)` });
+    if (twin) works.push({ ...fromUnfusedTwin(decl, shape), name: `${twin.name} (unfused twin)` });
     try {
-      const comparison = await compareKernels(engine, [{ ...mine, name: `${file}.wgsl` }, { ...builtin, name: `${decl.name} (built-in)` }], { budgetMs: budgetMs ?? 2000 });
+      const comparison = await compareKernels(engine, works, { budgetMs: budgetMs ?? 2000 });
       if (json) process.stdout.write(JSON.stringify({ kernel: decl.name, shape, spec: at, comparison }, null, 2) + '\n');
       else process.stdout.write(`${decl.name} ${decl.describeShape(shape)} (spec ${JSON.stringify(at)}):\n${formatComparison(comparison)}\n`);
     } finally {
-      mine.dispose();
-      builtin.dispose();
+      for (const w of works) w.dispose();
     }
   });
 }
 
-/** The test shape with the most arithmetic: a size where timing means something. */
-function largestShape(decl: KernelDeclaration): unknown {
-  return decl.shapes.map((c) => c.shape).reduce((a, b) => (decl.flops(b) > decl.flops(a) ? b : a));
-}

@@ -3,7 +3,7 @@
 // on this adapter uses it (train, compare, bench install the cache when they start their engine).
 import { TUNE_SETTINGS, UsageError, isHelpRequested, parseFlags, type HelpRequested } from '../config/index.ts';
 import { builtinKernel, listKernels } from '../kernels/registry.ts';
-import type { KernelDeclaration, SpecValue } from '../kernels/declaration.ts';
+import { timingCaseIndex, type KernelDeclaration, type SpecValue } from '../kernels/declaration.ts';
 import { readFlags } from './flags.ts';
 
 /**
@@ -70,5 +70,5 @@ function narrowed(decl: KernelDeclaration, fix: Record<string, SpecValue>): Kern
 }
 
 function shapesFor(decl: KernelDeclaration): unknown[] {
-  return TRAINING_SHAPES[decl.name] ?? [decl.shapes.map((c) => c.shape).reduce((a, b) => (decl.flops(b) > decl.flops(a) ? b : a))];
+  return TRAINING_SHAPES[decl.name] ?? [decl.shapes[timingCaseIndex(decl)]!.shape];
 }

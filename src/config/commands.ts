@@ -150,7 +150,7 @@ export const KERNEL_SETTINGS: SettingsOf<KernelSettings> = {
   json: { flag: 'json', type: 'boolean', default: false, help: 'print JSON instead of text' },
   spec: { flag: 'spec', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'show / check / bench: the specialisation, e.g. {"core":"matmul","loader":"scalar"} (default: the one kernel show wrote into the file\'s first line, else the registry\'s choice)' },
   shape: { flag: 'shape', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'bench: the problem shape, e.g. {"form":"nt","m":64,"n":2000,"k":784,"gated":true} (default: the kernel\'s largest test shape)' },
-  against: { flag: 'against', type: 'enum-list', metavar: 'NAME[,NAME]', choices: ['builtin'], noun: 'comparison', default: ['builtin'], help: 'bench: what FILE.wgsl is timed against in the same interleaved run (the built-in kernel)' },
+  against: { flag: 'against', type: 'enum-list', metavar: 'NAME[,NAME]', choices: ['builtin', 'unfused'], noun: 'comparison', default: ['builtin'], help: 'bench: what FILE.wgsl is timed against in the same interleaved run: the built-in kernel, its unfused twin (the same result from separate passes; kernels with one: kernel list), or both' },
   seeds: { flag: 'seeds', type: 'string', metavar: 'N[,N]', nonEmpty: 'seeds', help: 'check: the seeds of the generated inputs (default 1,2,3)' },
   budgetMs: { flag: 'budget-ms', type: 'int', metavar: 'MS', range: { min: 1 }, help: 'bench: time budget in ms (default 2000)' },
 };
@@ -207,7 +207,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'kernel', summary: 'the kernel lab: list the built-in kernels, show one\'s WGSL, check or bench your own in its place',
     sections: [{ title: 'Kernel lab', settings: Object.values(KERNEL_SETTINGS) }],
     notes: [
-      'webgpu-hat kernel list [--json]  |  kernel show NAME [--spec JSON] > mine.wgsl  |  kernel check mine.wgsl --as NAME [--json]  |  kernel bench mine.wgsl --as NAME [--against builtin] [--shape JSON] [--json]',
+      'webgpu-hat kernel list [--json]  |  kernel show NAME [--spec JSON] > mine.wgsl  |  kernel check mine.wgsl --as NAME [--json]  |  kernel bench mine.wgsl --as NAME [--against builtin,unfused] [--shape JSON] [--json]',
       'check runs FILE.wgsl in place of NAME over NAME\'s test shapes (1, 7, 63, 65, 257, tile multiples, a grid past 65,535 workgroups) and seeds against its float64 reference, outputs NaN-filled and guarded: exit 0 only when every case passes. docs/kernel-research.md walks through it.',
     ],
   },

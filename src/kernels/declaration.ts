@@ -174,6 +174,18 @@ export function checkSpecialisation<Shape>(decl: KernelDeclaration<Shape>, spec:
   if (decl.valid && !decl.valid(spec, shape, engine)) throw new KernelSpecialisationError(decl.name, `specialisation ${JSON.stringify(spec)} cannot run ${decl.describeShape(shape)}`);
 }
 
+/**
+ * The index of the test case to time when none is named (`kernel bench`, `tune`, the page's kernel lab):
+ * the one with the most arithmetic among those `usable`. Cases that pin a specialisation or are marked
+ * heavy exist to make a huge grid rather than work, so they are taken only when nothing else is usable.
+ * -1 when no case is usable.
+ */
+export function timingCaseIndex<Shape>(decl: KernelDeclaration<Shape>, usable: (shape: Shape) => boolean = () => true): number {
+  const indices = decl.shapes.map((_, i) => i).filter((i) => usable(decl.shapes[i]!.shape));
+  const ordinary = indices.filter((i) => !decl.shapes[i]!.heavy && !decl.shapes[i]!.spec);
+  return (ordinary.length ? ordinary : indices).reduce((best, i) => (best < 0 || decl.flops(decl.shapes[i]!.shape) > decl.flops(decl.shapes[best]!.shape) ? i : best), -1);
+}
+
 /** Workgroups for `count` workgroups: x up to 65,535, the rest folded into y (as Engine.grid). */
 export function foldGrid(count: number, maxPerDim = 65535): [number, number, number] {
   if (count <= maxPerDim) return [Math.max(count, 1), 1, 1];

@@ -1,7 +1,8 @@
 // checkKernel: runs a kernel (a built-in by name, an override installed on the engine, or a declaration
 // of one's own) over its sweep of shapes and several seeds and compares every output with the float64
-// reference, or with another kernel run on the same inputs. Outputs are pre-filled with NaN (an element
-// the kernel never writes stays NaN) and followed by guard words (a write past the end changes one).
+// reference, with its unfused twin, or with another kernel run on the same inputs. Outputs are pre-filled
+// with NaN (an element the kernel never writes stays NaN) and followed by guard words (a write past the
+// end changes one).
 // The result is typed and has a human summary naming the first failing shape, index and values.
 import type { Engine } from '../runtime/engine.ts';
 import { empty, type Tensor } from '../tensor.ts';
@@ -9,6 +10,7 @@ import { bindingsOf, recordKernel, type KernelDeclaration, type Problem, type Sp
 import { KernelBindingError, KernelMismatchError, KernelOutOfBoundsError, KernelUnwrittenError } from '../kernels/errors.ts';
 import { chooseKernel, kernelOn } from '../kernels/registry.ts';
 import { checkWgslBindings } from '../kernels/wgsl-bindings.ts';
+import { unfusedTwinOf, type UnfusedTwin } from '../kernels/twins.ts';
 
 /** Bits of the guard words after each output: a float no kernel computes by accident (−6.3e18). */
 export const GUARD_BITS = 0xdeadbeef;
@@ -18,8 +20,12 @@ export interface CheckKernelOptions {
   seeds?: readonly number[];
   /** Shapes to run instead of the declaration's sweep. */
   shapes?: readonly SweepCase<any>[];
-  /** Compare with the float64 reference (default), or with another kernel (name or declaration) run on the same inputs. */
-  against?: 'reference' | string | KernelDeclaration;
+  /**
+   * Compare with the float64 reference (default), with the kernel's unfused twin ('unfused': the same
+   * computation from separate passes, on the shapes the twin serves), or with another kernel (name or
+   * declaration) run on the same inputs.
+   */
+  against?: 'reference' | 'unfused' | string | KernelDeclaration;
   /** Tolerances by the kernel's kind; default: the declaration's own for each shape. */
   tolerance?: { forward?: Tolerance; gradient?: Tolerance };
   /** Guard words after each output (default 64). */
@@ -114,6 +120,20 @@ async function runOnce(engine: Engine, decl: KernelDeclaration, problem: Problem
   }
 }
 
+/** Runs the unfused twin on a problem and reads back its results (by the fused kernel's output names). */
+async function runTwin(engine: Engine, twin: UnfusedTwin, problem: Problem<unknown>): Promise<Record<string, Float32Array | Int32Array | Uint32Array>> {
+  const inputs = twin.inputs(engine, problem);
+  try {
+    const outputs = twin.run(inputs, problem);
+    const got: Record<string, Float32Array | Int32Array | Uint32Array> = {};
+    for (const [name, t] of Object.entries(outputs)) got[name] = await t.data();
+    for (const t of Object.values(outputs)) if (!Object.values(inputs).includes(t)) t.dispose();
+    return got;
+  } finally {
+    for (const t of Object.values(inputs)) t.dispose();
+  }
+}
+
 function compare(ran: Ran, expected: Record<string, ArrayLike<number>>, tol: Tolerance, guard: number, where: Omit<CheckFailure, 'kind' | 'output' | 'index' | 'expected' | 'actual' | 'count' | 'tolerance'>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const [name, actualAll] of Object.entries(ran.outputs)) {
@@ -154,31 +174,38 @@ function describe(kernel: string, f: CheckFailure): string {
 /** Checks a kernel over its sweep of shapes and seeds; never throws for wrong results (see the result), only for bad input. */
 export async function checkKernel(engine: Engine, kernel: string | KernelDeclaration, options: CheckKernelOptions = {}): Promise<CheckKernelResult> {
   const decl = resolve(engine, kernel);
-  const other = options.against && options.against !== 'reference' ? resolve(engine, options.against) : null;
+  const twin = options.against === 'unfused' ? unfusedTwinOf(decl) : null;
+  const other = options.against && options.against !== 'reference' && !twin ? resolve(engine, options.against) : null;
   const seeds = options.seeds ?? [1, 2, 3];
   const guard = options.guard ?? 64;
   const failures: CheckFailure[] = [];
   let cases = 0;
-  outer: for (const c of options.shapes ?? decl.shapes) {
+  const shapes = (options.shapes ?? decl.shapes).filter((c) => !twin || twin.serves(c.shape));
+  if (twin && shapes.length === 0) throw new RangeError(`checkKernel ${decl.name}: none of the shapes is one its unfused twin ${twin.name} computes`);
+  outer: for (const c of shapes) {
     for (const seed of c.heavy ? seeds.slice(0, 1) : seeds) {
       cases++;
       const problem = decl.generate(c.shape, seed);
       const spec = specFor(engine, kernel, decl, c, options.spec);
       const ran = await runOnce(engine, decl, problem, spec, guard);
       let expected: Record<string, ArrayLike<number>>;
-      if (other) {
+      if (twin) {
+        expected = await runTwin(engine, twin, problem);
+      } else if (other) {
         const theirs = await runOnce(engine, other, problem, specFor(engine, options.against as string | KernelDeclaration, other, { shape: c.shape }), guard);
         expected = theirs.outputs;
       } else {
         expected = decl.reference(problem);
       }
-      const tol = options.tolerance?.[decl.kind] ?? decl.tolerance(c.shape);
+      // Against the twin, both results are float32 roundings of the exact one, each within the tolerance.
+      const own = options.tolerance?.[decl.kind] ?? decl.tolerance(c.shape);
+      const tol = twin && !options.tolerance?.[decl.kind] ? { rtol: 2 * own.rtol, atol: 2 * own.atol } : own;
       const found = compare(ran, expected, tol, guard, { shape: decl.describeShape(c.shape), seed, spec });
       failures.push(...found);
       if (found.length && (options.stopAtFirstFailure ?? true)) break outer;
     }
   }
-  const against = other ? other.name : 'float64 reference';
+  const against = twin ? `unfused twin ${twin.name}` : other ? other.name : 'float64 reference';
   const summary = failures.length === 0
     ? `${decl.name}: ${cases} cases agree with the ${against}`
     : failures.map((f) => describe(decl.name, f)).join('\n');

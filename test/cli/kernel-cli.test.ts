@@ -80,6 +80,23 @@ test('kernel bench mine.wgsl --as gated-matmul: one interleaved run against the 
   assert.match(r.stdout, /95 % interval/);
 });
 
+test('kernel bench --against builtin,unfused: the text, the built-in and its unfused twin in one interleaved run', () => {
+  const r = cli(['kernel', 'bench', join(dir, 'mine.wgsl'), '--as', 'gated-matmul', '--against', 'builtin,unfused', '--budget-ms', '300', '--json', '--shape', '{"form":"nt","m":64,"n":256,"k":128,"gated":true}']);
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { comparison: { variants: { name: string }[]; ratios: { variant: string; baseline: string }[] } };
+  const mine = join(dir, 'mine.wgsl');
+  assert.equal(out.comparison.variants.map((v) => v.name), [mine, 'gated-matmul (built-in)', 'hat.hatLinearForwardUnfused (unfused twin)']);
+  assert.equal(out.comparison.ratios.map((x) => [x.variant, x.baseline]), [['gated-matmul (built-in)', mine], ['hat.hatLinearForwardUnfused (unfused twin)', mine]]);
+  // A kernel without a twin, and the plain variant (no gate, so no twin), are usage errors naming why.
+  writeFileSync(join(dir, 'plain-matmul.wgsl'), cli(['kernel', 'show', 'matmul']).stdout);
+  const none = cli(['kernel', 'bench', join(dir, 'plain-matmul.wgsl'), '--as', 'matmul', '--against', 'unfused']);
+  assert.is(none.status, 2, none.stderr);
+  assert.match(none.stderr, /--against unfused: kernel matmul has no unfused twin \(kernels with one: gated-matmul/);
+  const plain = cli(['kernel', 'bench', join(dir, 'mine.wgsl'), '--as', 'gated-matmul', '--against', 'unfused', '--shape', '{"form":"nt","m":65,"n":63,"k":20,"gated":false}']);
+  assert.is(plain.status, 2, plain.stderr);
+  assert.match(plain.stderr, /--against unfused: hat\.hatLinearForwardUnfused does not compute 65x63x20 plain/);
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('tune --fix refuses an axis no tuned kernel has (a typo is not silently dropped) and a value the axis lacks', () => {

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isProcessAlive } from '../../src/io/run-lock.ts';
 import { encodeIdx } from '../../src/data/idx.ts';
 import { Rng } from '../../src/data/rng.ts';
 
@@ -96,4 +97,12 @@ export async function inBatches<T>(jobs: (() => Promise<T>)[], width = 4): Promi
     while (next < jobs.length) { const i = next++; out[i] = await jobs[i]!(); }
   }));
   return out;
+}
+
+/** The PID of a process that has just exited: a writer known to be dead (a fixed number such as 999 may be alive). */
+export function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  const pid = Number(r.stdout);
+  if (!(pid > 0) || isProcessAlive(pid)) throw new Error(`deadPid: pid ${r.stdout} should belong to an exited process`);
+  return pid;
 }

@@ -15,8 +15,7 @@ import { assertWritableOutput, OutputPathError } from '../../src/io/output-path.
 import { CheckpointDir, checkpointName, listCheckpoints } from '../../src/io/checkpoint-dir.ts';
 import { temporaryName } from '../../src/io/atomic-file.ts';
 import type { Checkpoint } from '../../src/io/checkpoint.ts';
-import { ROOT, tempDir } from './_cli.ts';
-import { deadPid } from '../helpers.ts';
+import { deadPid, ROOT, tempDir } from './_cli.ts';
 
 /** The PID of a process that has exited (so no process of that PID is alive now). */
 /** Runs TypeScript `code` in a child Node process (the repository's modules importable by absolute URL). */
