@@ -37,7 +37,7 @@ const DEMO_DEFAULT_CLAIM = { hatFirstTaskMin: 0.99, sgdFirstTaskDropMin: 0.1, me
 const FILES = {
   swiftshader: ['test/kernels/elementwise.test.ts', 'test/kernels/matmul.test.ts', 'test/kernels/hat.test.ts', 'test/kernels/reduce.test.ts', 'test/kernels/loss.test.ts',
     'test/kernels/optim.test.ts', 'test/kernels/dropout.test.ts', 'test/kernels/pool.test.ts', 'test/kernels/conv.test.ts', 'test/ops/ops.test.ts',
-    'test/autograd.test.ts'],
+    'test/autograd.test.ts', 'test/testing/unfused-twins.test.ts'],
   // conv.test.ts takes 90 s through ANGLE's GL translation on lavapipe: it runs on SwiftShader only.
   lavapipe: ['test/kernels/elementwise.test.ts', 'test/kernels/matmul.test.ts', 'test/kernels/hat.test.ts', 'test/kernels/reduce.test.ts', 'test/kernels/loss.test.ts',
     'test/kernels/optim.test.ts', 'test/kernels/dropout.test.ts', 'test/kernels/pool.test.ts', 'test/ops/ops.test.ts',

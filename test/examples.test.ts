@@ -59,7 +59,7 @@ test('examples/kernel-variant/my-gated-matmul.wgsl starts with the first line `k
   assert.match(variant.split('\n')[0], /^\/\/ webgpu-hat kernel gated-matmul spec \{"core":"matmul","loader":"scalar"\} files matmul\+/);
 });
 
-test('examples/kernel-variant/run.mjs --quick: the variant checks, benches against the built-in and trains to the built-in\'s accuracy', () => {
+test('examples/kernel-variant/run.mjs --quick: the variant checks, benches against the built-in and its unfused twin and trains to the built-in\'s accuracy', () => {
   const r = run([join(root, 'examples/kernel-variant/run.mjs'), '--quick']);
   assert.is(r.status, 0, r.out);
   assert.match(r.out, /check: gated-matmul: \d+ cases agree with the float64 reference/);
@@ -67,6 +67,7 @@ test('examples/kernel-variant/run.mjs --quick: the variant checks, benches again
   assert.match(r.out, /bench 64x400x784, spec \{"core":"matmul","tm":\d+,"tn":\d+,"wx":\d+,"wy":\d+,"loader":"scalar"\}/);
   assert.not.match(r.out, /"wx":1,"wy":1/);
   assert.match(r.out, /time gated-matmul \(built-in\) \/ my-gated-matmul\.wgsl = /);
+  assert.match(r.out, /time hat\.hatLinearForwardUnfused \(unfused twin\) \/ my-gated-matmul\.wgsl = /);
   const mine = /my-gated-matmul\.wgsl +accuracy .* mean ([\d.]+) %/.exec(r.out);
   const builtin = /gated-matmul \(built-in\) +accuracy .* mean ([\d.]+) %/.exec(r.out);
   assert.ok(mine && builtin, r.out);

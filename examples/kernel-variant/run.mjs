@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { createEngine, createTrainer, nodeData, resolveTrainConfig } from 'webgpu-hat';
 import { builtinKernel, overrideKernel, parseKernelFile, withKernelOverrides, withText } from 'webgpu-hat/kernels';
 import { checkKernel } from 'webgpu-hat/testing';
-import { compareKernels, formatComparison, fromDeclaration } from 'webgpu-hat/bench';
+import { compareKernels, formatComparison, fromDeclaration, fromUnfusedTwin } from 'webgpu-hat/bench';
 
 const quick = process.argv.includes('--quick');
 const KERNEL = 'gated-matmul';
@@ -46,12 +46,14 @@ try {
 
   // 2. Fast: the variant against the built-in on a layer of the MLP HAT trains (batch 64, 784 → 400),
   // in one interleaved run, both at the built-in's choice for this shape with the file's core and loader
-  // (what `kernel bench` runs), so the ratio measures the epilogue alone.
+  // (what `kernel bench` runs), so the ratio measures the epilogue alone; and against the unfused twin
+  // (a plain GEMM, then bias-ReLU, dropout and gate as separate passes, each at the registry's choice).
   const shape = { form: 'nt', m: 64, n: 400, k: 784, gated: true };
   const benchSpec = mineDecl.shippedDefault(engine, shape);
   const variants = [
     fromDeclaration({ ...builtin, ...mineDecl }, shape, benchSpec, { name: `${file}.wgsl` }),
     fromDeclaration(builtin, shape, benchSpec, { name: `${KERNEL} (built-in)` }),
+    fromUnfusedTwin(builtin, shape, { name: `${builtin.unfusedTwin} (unfused twin)` }),
   ];
   try {
     const comparison = await compareKernels(engine, variants, { budgetMs: quick ? 300 : 2000 });

@@ -14,3 +14,4 @@ export * from './registry.ts';
 export * from './errors.ts';
 export * from './kernel-file.ts';
 export * as declarations from './declarations/index.ts';
+export * from './twins.ts';
