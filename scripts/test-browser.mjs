@@ -201,6 +201,14 @@ if (wants('demo')) {
     const paths = await page.locator('#loss-chart path').count();
     const bars = await page.locator('#mask-chart rect title').count();
     record('demo: draws the heatmap (15 cells), the loss curve and the mask usage bars', cells === 15 && paths >= 1 && bars >= 2, `${cells} cells, ${paths} curve, ${bars} mask segments; mask usage ${run?.maskUsage.at(-1)?.map((v) => v.toFixed(2)).join(', ')}`);
+    // Capacity: a row per task and one for all tasks; uses = shared + new in every cell; the units all
+    // tasks use agree with the mask-usage bars (the cumulative mask above the same threshold), to a unit.
+    const capacity = run?.capacity;
+    const capacityRows = await page.locator('#capacity-table table.capacity tr').count();
+    const consistent = !!capacity && capacity.tasks.length === 5 && capacity.tasks.every((t) => t.layers.every((l) => l.used === l.shared + l.claimed && l.free >= 0 && l.free <= l.units))
+      && capacity.total.every((l, i) => Math.abs(l.used - Math.round((run.maskUsage.at(-1)?.[i] ?? -1) * l.units)) <= 1 && l.free === capacity.tasks.at(-1).layers[i].free);
+    record('demo: the capacity table gives each task\'s units per layer (uses, shared, new, free) and agrees with the mask usage', consistent && capacityRows === 2 + 5 + 1,
+      `${capacityRows} rows; all tasks: ${capacity?.total.map((l) => `${l.layer} ${l.used}/${l.units}`).join(', ')}; mask usage ${run?.maskUsage.at(-1)?.map((v) => v.toFixed(3)).join(', ')}`);
     record('demo: the status box reads "training" during the run, not "loading MNIST"', statusWhileTraining === 'training', `status: ${statusWhileTraining}`);
     const agnostic = run?.accuracyTaskAgnostic ?? [];
     const inference = run?.taskInference ?? [];
@@ -331,8 +339,9 @@ if (wants('kernel-lab')) {
     const b = timed.s.bench;
     const bars = await page.locator('#lab-chart svg.chart rect').count();
     const ratioText = (await page.textContent('#lab-ratio')) ?? '';
-    record('kernel lab: Benchmark times edited vs built-in in one interleaved run: a chart, and the ratio with its interval',
-      !!b && Number.isFinite(b.ratio) && b.low <= b.ratio && b.ratio <= b.high && bars >= 2 && /time edited \/ built-in = [\d.]+×/.test(ratioText) && !timed.s.overrideLeftInstalled,
+    record('kernel lab: Benchmark times edited, built-in and the unfused twin in one interleaved run: a chart, and the ratios with their intervals',
+      !!b && Number.isFinite(b.ratio) && b.low <= b.ratio && b.ratio <= b.high && bars >= 3 && /time edited \/ built-in = [\d.]+×/.test(ratioText) && !timed.s.overrideLeftInstalled
+        && b.twin?.name === 'hat.hatLinearForwardUnfused' && b.twin.low <= b.twin.ratio && b.twin.ratio <= b.twin.high && /time twin \/ built-in = [\d.]+×/.test(ratioText),
       b ? `${ratioText} (${timed.seconds} s, ${bars} bars)` : (timed.s.error ?? JSON.stringify(timed.s.compileErrors)));
     const controls = await page.evaluate(() => ['train', 'bench', 'lab-check'].map((id) => document.getElementById(id).disabled));
     record('kernel lab: the page is unlocked after the lab (Train, the microbenchmark and Check usable) and no uncaught page errors',

@@ -4,7 +4,7 @@
 // library from dist/webgpu-hat.browser.js. URL parameters preset the controls (approach, hidden, epochs,
 // view=aware|agnostic, fused=0|1, adapter=default|compatibility) and start work (autorun=1, bench=1):
 // the browser tests drive it so.
-import { chart, createBrowserEngine, data, DEFAULT_CONFIG, kernels, tensor, tidy, createTrainer, type Engine, type Tensor, type TrainConfig } from '../src/index.ts';
+import { chart, createBrowserEngine, data, DEFAULT_CONFIG, evaluation, kernels, tensor, tidy, createTrainer, type Engine, type Tensor, type TrainConfig } from '../src/index.ts';
 import { shaders } from 'virtual:webgpu-hat-shaders';
 import { mountKernelLab } from './kernel-lab.ts';
 
@@ -29,6 +29,8 @@ interface RunView {
   /** taskInference[t][u]: the share of task u's test samples whose task was inferred right after task t. */
   taskInference: number[][];
   maskUsage: number[][];
+  /** HAT, once its run ends (or stops): per task and layer, the units it uses, shares with earlier tasks, claims, and leaves free. */
+  capacity: evaluation.CapacityReport | null;
   layerNames: string[];
   samplesPerSecond: number;
   trainSeconds: number;
@@ -178,6 +180,8 @@ function render(): void {
 
   const hatRun = [...state.runs].reverse().find((r) => r.approach === 'hat' && r.maskUsage.length);
   if (hatRun) $('mask-chart').innerHTML = maskChart(hatRun);
+  const capacityRun = [...state.runs].reverse().find((r) => r.capacity);
+  $('capacity-table').innerHTML = capacityRun ? capacityTable(capacityRun.capacity!) : '';
 
   if (state.bench) {
     const b = state.bench;
@@ -248,6 +252,19 @@ function maskChart(r: RunView): string {
   });
 }
 
+/**
+ * Per task (rows) and layer (column groups): the units the task uses, how many of those an earlier task
+ * uses too (shared), how many it claimed new, and the units free after it; a last row for all tasks.
+ */
+function capacityTable(c: evaluation.CapacityReport): string {
+  const layers = c.total.map((l) => l.layer);
+  const head = `<tr><th rowspan="2">task</th>${c.total.map((l) => `<th colspan="4">${chart.escapeXml(l.layer)} (${l.units} units)</th>`).join('')}</tr>`
+    + `<tr>${layers.map(() => '<th>uses</th><th>shared</th><th>new</th><th>free after</th>').join('')}</tr>`;
+  const rows = c.tasks.map((t) => `<tr><th>${chart.escapeXml(TASK_LABELS[t.task] ?? `task ${t.task + 1}`)}</th>${t.layers.map((l) => `<td>${l.used}</td><td>${l.shared}</td><td>${l.claimed}</td><td>${l.free}</td>`).join('')}</tr>`);
+  const total = `<tr class="total"><th>all tasks</th>${c.total.map((l) => `<td>${l.used}</td><td></td><td></td><td>${l.free}</td>`).join('')}</tr>`;
+  return `<div class="muted">Capacity: units whose gate σ(${c.smax}·e) is above ${c.threshold}, per task and layer</div><table class="capacity">${head}${rows.join('')}${total}</table>`;
+}
+
 /** Dashed lines where each task began, in the current run. */
 const taskStarts: Map<RunView, number[]> = new Map();
 function boundaries(r: RunView): Rule[] {
@@ -289,7 +306,7 @@ async function train(): Promise<void> {
     for (const approach of cfg.approaches) {
       const config: TrainConfig = { ...DEFAULT_CONFIG, approach, hidden: cfg.hidden, epochs: cfg.epochs, fused: cfg.fused, logEvery: 5 };
       const trainer = createTrainer(e, tasks, config);
-      const view: RunView = { approach, losses: [], accuracy: [], accuracyTaskAgnostic: [], taskInference: [], maskUsage: [], layerNames: trainer.net.layers.map((l) => l.name), samplesPerSecond: 0, trainSeconds: 0 };
+      const view: RunView = { approach, losses: [], accuracy: [], accuracyTaskAgnostic: [], taskInference: [], maskUsage: [], capacity: null, layerNames: trainer.net.layers.map((l) => l.name), samplesPerSecond: 0, trainSeconds: 0 };
       state.runs.push(view);
       taskStarts.set(view, []);
       let step = 0, windowSamples = 0, windowStart = performance.now(), lastDone = 0;
@@ -340,6 +357,11 @@ async function train(): Promise<void> {
         view.samplesPerSecond = result.samplesPerSecond;
         view.trainSeconds = result.trainSeconds;
       } finally {
+        // The tasks learned so far (all of them, or those before a stop): their embeddings no longer change.
+        const learned = view.accuracy.map((_, t) => t);
+        if (approach === 'hat' && learned.length) {
+          view.capacity = await evaluation.networkCapacity(trainer.net, learned, { smax: config.smax, threshold: config.maskThreshold });
+        }
         trainer.dispose();
       }
     }

@@ -32,7 +32,9 @@ export interface KernelLabState {
   spec: Specialisation | null;
   check: null | { ok: boolean; sweep: Sweep; cases: number; failures: testing.CheckFailure[]; summary: string; ms: number };
   compileErrors: CompileMessage[] | null;
-  bench: null | { shape: string; clock: string; rounds: number; ratio: number; low: number; high: number; pairs: number; text: string; ms: number };
+  bench: null | { shape: string; clock: string; rounds: number; ratio: number; low: number; high: number; pairs: number; text: string; ms: number;
+    /** The unfused twin's time over the built-in's, when the kernel has a twin for the shape. */
+    twin: null | { name: string; ratio: number; low: number; high: number } };
   error: string | null;
   /** After the last action: whether the engine still runs an edited kernel (never, unless the restore failed). */
   overrideLeftInstalled: boolean;
@@ -133,7 +135,8 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
       const b = state.bench;
       const change = `${(Math.abs(1 - b.ratio) * 100).toFixed(1)} % ${b.ratio < 1 ? 'less' : 'more'} time`;
       const verdict = b.low <= 1 && b.high >= 1 ? 'the interval holds 1: the run cannot tell them apart' : `the interval excludes 1: the edited kernel takes ${change}`;
-      $('lab-ratio').innerHTML = `time edited / built-in = <b>${b.ratio.toFixed(3)}×</b> [${b.low.toFixed(3)}, ${b.high.toFixed(3)}] (95 % interval, ${b.pairs} paired ratios): ${verdict}. ${escapeHtml(b.shape)}, ${b.rounds} interleaved rounds on the ${b.clock === 'wall' ? 'wall clock' : 'GPU timestamps'}, ${(b.ms / 1000).toFixed(1)} s.`;
+      $('lab-ratio').innerHTML = `time edited / built-in = <b>${b.ratio.toFixed(3)}×</b> [${b.low.toFixed(3)}, ${b.high.toFixed(3)}] (95 % interval, ${b.pairs} paired ratios): ${verdict}. ${escapeHtml(b.shape)}, ${b.rounds} interleaved rounds on the ${b.clock === 'wall' ? 'wall clock' : 'GPU timestamps'}, ${(b.ms / 1000).toFixed(1)} s.`
+        + (b.twin ? ` The unfused twin (${escapeHtml(b.twin.name)}, its passes at the registry's choice): time twin / built-in = <b>${b.twin.ratio.toFixed(3)}×</b> [${b.twin.low.toFixed(3)}, ${b.twin.high.toFixed(3)}].` : '');
     } else {
       $('lab-ratio').textContent = '';
       $('lab-chart').innerHTML = '';
@@ -214,15 +217,21 @@ export function mountKernelLab(host: KernelLabHost): { state: KernelLabState; se
     const at = own.shippedDefault?.(engine, shape) ?? own.heuristic(engine, shape);
     const builtin = bench.fromDeclaration(decl, shape, at, { name: `${decl.name} (built-in)` });
     const edited = bench.fromDeclaration(own, shape, at, { name: `${decl.name} (edited)` });
+    // A fused kernel's unfused twin joins the run on the same inputs, each of its passes at the registry's choice.
+    const twin = decl.unfusedTwin && kernels.UNFUSED_TWINS[decl.name]?.serves(shape) ? bench.fromUnfusedTwin(decl, shape, { name: `${decl.unfusedTwin} (unfused twin)` }) : null;
+    const works = twin ? [builtin, edited, twin] : [builtin, edited];
     const t0 = performance.now();
     try {
-      const cmp = await bench.compareKernels(engine, [builtin, edited], { budgetMs });
+      const cmp = await bench.compareKernels(engine, works, { budgetMs });
       const r = cmp.ratios[0]!;
-      state.bench = { shape: `${decl.name} ${decl.describeShape(shape)} at ${JSON.stringify(at)}`, clock: cmp.clock, rounds: cmp.rounds, ratio: r.ratio, low: r.low, high: r.high, pairs: r.pairs, text: bench.formatComparison(cmp), ms: performance.now() - t0 };
-      $('lab-chart').innerHTML = bench.resultsChartSvg(cmp.variants, `${decl.name} ${decl.describeShape(shape)}: built-in and edited`);
+      const t = twin ? cmp.ratios[1]! : null;
+      state.bench = {
+        shape: `${decl.name} ${decl.describeShape(shape)} at ${JSON.stringify(at)}`, clock: cmp.clock, rounds: cmp.rounds, ratio: r.ratio, low: r.low, high: r.high, pairs: r.pairs, text: bench.formatComparison(cmp), ms: performance.now() - t0,
+        twin: t ? { name: decl.unfusedTwin!, ratio: t.ratio, low: t.low, high: t.high } : null,
+      };
+      $('lab-chart').innerHTML = bench.resultsChartSvg(cmp.variants, `${decl.name} ${decl.describeShape(shape)}: built-in, edited${twin ? ' and unfused twin' : ''}`);
     } finally {
-      builtin.dispose();
-      edited.dispose();
+      for (const w of works) w.dispose();
     }
   });
 

@@ -29,6 +29,8 @@ export interface TuneEntry {
   timings: CandidateTiming[];
   /** Candidates left out, with why (over the device's limits, output differs from the default's). */
   rejected: { spec: Specialisation; reason: string }[];
+  /** How much of the space was searched: candidates besides the default, those a budget left untried, the budget (null: none). Absent in entries written before it was recorded. */
+  search?: { candidates: number; untried: number; budgetMs: number | null };
   date: string;
 }
 

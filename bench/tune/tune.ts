@@ -13,6 +13,7 @@ import { canonicalJson } from './hash.ts';
 import { searchCandidates } from './search.ts';
 import { declarationSourceHash } from './source-hash.ts';
 import { KernelTrial, outputsDiffer } from './trial.ts';
+import { Rng } from '../../src/data/rng.ts';
 
 export interface TuneOptions {
   cache: TuneCache;
@@ -27,6 +28,11 @@ export interface TuneOptions {
   seed?: number;
   /** Search again even when the cache has a current entry. */
   force?: boolean;
+  /**
+   * Wall-clock budget of the search in ms (default: none, the whole space). With one, the candidates are
+   * taken in a seeded random order (`seed`), so the part of the space the budget reaches is an even sample.
+   */
+  searchBudgetMs?: number;
   log?: (line: string) => void;
 }
 
@@ -63,17 +69,21 @@ export async function tuneKernel<Shape>(engine: Engine, decl: KernelDeclaration<
   const clock = resolveClock(engine, o.clock ?? 'auto');
   const trial = new KernelTrial(engine, decl, shape, o.seed ?? 1);
   try {
-    log(`${decl.name} ${decl.describeShape(shape)} (class ${shapeClass}): ${trial.workload.candidatesOn(engine).length} candidates on ${clock}`);
+    const all = trial.workload.candidatesOn(engine);
+    const budgeted = o.searchBudgetMs !== undefined;
+    const candidates = budgeted ? new Rng(o.seed ?? 1).shuffle([...all]) : all;
+    log(`${decl.name} ${decl.describeShape(shape)} (class ${shapeClass}): ${all.length} candidates on ${clock}${budgeted ? `, a search budget of ${(o.searchBudgetMs! / 1000).toFixed(0)} s (in a seeded random order)` : ''}`);
     const expected = await trial.run(baseline);
     const tolerance = decl.tolerance(shape);
     const outcome = await searchCandidates<Specialisation>({
       baseline,
-      candidates: trial.workload.candidatesOn(engine),
+      candidates,
       key: canonicalJson,
       prune: (spec) => overDeviceLimits(spec, engine.limits),
       check: async (spec) => outputsDiffer(await trial.run(spec), expected, tolerance),
       time: async (spec) => (await benchKernel(engine, trial.work(spec), { clock, budgetMs: o.budgetMs ?? 150, warmupMs: 0, minSamples: 3 })).stats.median,
       runs: o.runs ?? 3,
+      ...(budgeted ? { budgetMs: o.searchBudgetMs } : {}),
       log,
     });
     const entry: TuneEntry = {
@@ -87,10 +97,12 @@ export async function tuneKernel<Shape>(engine: Engine, decl: KernelDeclaration<
       clock,
       timings: outcome.timings.map((t) => ({ spec: t.candidate, ms: t.ms })),
       rejected: outcome.rejected.map((r) => ({ spec: r.candidate, reason: r.reason })),
+      search: { candidates: outcome.candidates, untried: outcome.untried, budgetMs: o.searchBudgetMs ?? null },
       date: new Date().toISOString(),
     };
     await o.cache.put(entry);
-    log(`${decl.name} ${shapeClass}: ${canonicalJson(entry.choice)}, ${entry.ratioToBaseline.toFixed(3)}× the default's time; stored in ${o.cache.location}`);
+    const partial = outcome.untried ? ` (best of the ${outcome.candidates - outcome.untried} of ${outcome.candidates} candidates the budget reached)` : '';
+    log(`${decl.name} ${shapeClass}: ${canonicalJson(entry.choice)}, ${entry.ratioToBaseline.toFixed(3)}× the default's time${partial}; stored in ${o.cache.location}`);
     return entry;
   } finally {
     await engine.submit();

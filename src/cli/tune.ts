@@ -47,8 +47,9 @@ export async function run(args: string[]): Promise<HelpRequested | void> {
     for (const name of names) {
       const decl = narrowed(builtinKernel(name), fix);
       for (const s of shape ? [shape] : shapesFor(decl)) {
-        const entry = await tuneKernel(engine, decl, s, { cache, shaderSource: nodeShaderSource, force: o.force, log });
-        lines.push(`${name} ${decl.describeShape(s)} (class ${entry.shapeClass}): ${JSON.stringify(entry.choice)}, ${entry.ratioToBaseline.toFixed(3)}× the shipped choice's time (${entry.clock})`);
+        const entry = await tuneKernel(engine, decl, s, { cache, shaderSource: nodeShaderSource, force: o.force, log, ...(o.budgetS ? { searchBudgetMs: o.budgetS * 1000 } : {}) });
+        const searched = entry.search?.untried ? `; ${entry.search.candidates - entry.search.untried} of ${entry.search.candidates} candidates tried within the budget` : '';
+        lines.push(`${name} ${decl.describeShape(s)} (class ${entry.shapeClass}): ${JSON.stringify(entry.choice)}, ${entry.ratioToBaseline.toFixed(3)}× the shipped choice's time (${entry.clock}${searched})`);
       }
     }
     process.stdout.write(`${lines.join('\n')}\ncache: ${cache.location}\n`);

@@ -156,6 +156,7 @@ export const KERNEL_SETTINGS: SettingsOf<KernelSettings> = {
 };
 
 export interface TuneSettings {
+  budgetS?: number;
   kernels?: string;
   shape?: string;
   fix?: string;
@@ -167,6 +168,7 @@ export const TUNE_SETTINGS: SettingsOf<TuneSettings> = {
   shape: { flag: 'shape', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'one problem shape to tune for (default: each kernel\'s training shapes, else its largest test shape)' },
   fix: { flag: 'fix', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'search only specialisations with these axes fixed, e.g. {"core":"matmul_sg","loader":"vec4"} (a GEMM\'s full space has hundreds of candidates)' },
   force: { flag: 'force', type: 'boolean', default: false, help: 'search again even where the cache has an answer' },
+  budgetS: { flag: 'budget-s', type: 'int', metavar: 'S', range: { min: 1 }, help: 'seconds each kernel and shape may search (default: the whole space): the candidates in a seeded random order, checking stops at half the budget, later timing runs keep the faster half; the report says how many were never tried' },
 };
 
 export interface Section {

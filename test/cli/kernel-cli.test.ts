@@ -97,6 +97,16 @@ test('kernel bench --against builtin,unfused: the text, the built-in and its unf
   assert.match(plain.stderr, /--against unfused: hat\.hatLinearForwardUnfused does not compute 65x63x20 plain/);
 });
 
+test('tune --budget-s: a GEMM space too large for the budget is sampled, and the result says how much was never tried', () => {
+  const r = cli(['tune', '--kernels', 'gated-matmul', '--shape', '{"form":"nt","m":64,"n":256,"k":128,"gated":true}', '--budget-s', '2', '--force']);
+  assert.is(r.status, 0, r.stderr);
+  const m = /gated-matmul 64x256x128 \(class [^)]+\): \{.*\}, [\d.]+× the shipped choice's time \([^;]+; (\d+) of (\d+) candidates tried within the budget\)/.exec(r.stdout);
+  assert.ok(m, r.stdout + r.stderr);
+  assert.ok(Number(m[1]) >= 1 && Number(m[1]) < Number(m[2]), `${m[1]} of ${m[2]}`);
+  assert.match(r.stderr, /in a seeded random order/);
+  assert.match(r.stderr, /were never tried/);
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('tune --fix refuses an axis no tuned kernel has (a typo is not silently dropped) and a value the axis lacks', () => {

@@ -63,6 +63,42 @@ test('a tie keeps the baseline', async () => {
   assert.equal(outcome.best, { wg: 256 });
 });
 
+test('a budgeted search checks until half the budget, says how many it never tried, and times only the faster half again', async () => {
+  // A fake clock: each check costs 1 ms, each timing 0.5 ms; the budget is 10 ms.
+  let clock = 0;
+  const space: Specialisation[] = Array.from({ length: 20 }, (_, i) => ({ wg: i + 1 }));
+  const timed: number[][] = [[], [], []];
+  let round = 0;
+  const outcome = await searchCandidates<Specialisation>({
+    baseline: { wg: 100 },
+    candidates: space,
+    key: canonicalJson,
+    prune: () => null,
+    check: async () => { clock += 1; return null; },
+    // A lower wg is faster here; a run is over when the order wraps (each run starts one candidate later).
+    time: async (c) => { clock += 0.5; timed[round]!.push(c.wg as number); return c.wg as number; },
+    runs: 3,
+    budgetMs: 10,
+    now: () => clock,
+    log: (line) => { const m = /timing round (\d)/.exec(line); if (m) round = Number(m[1]) - 1; },
+  });
+  assert.is(outcome.candidates, 20);
+  assert.is(outcome.untried, 15, 'checking stopped once 5 ms (half the budget) were spent');
+  assert.equal(timed[0]!.slice().sort((a, b) => a - b), [1, 2, 3, 4, 5, 100], 'the first run times every correct candidate and the baseline');
+  assert.equal(timed[1]!.slice().sort((a, b) => a - b), [1, 2, 3, 100], 'the second only the faster half (3 of 6) and the baseline');
+  assert.equal(timed[2], [], 'the budget was spent before a third run');
+  assert.equal(outcome.best, { wg: 1 });
+});
+
+test('without a budget every candidate is checked and nothing is reported untried', async () => {
+  const outcome = await searchCandidates<Specialisation>({
+    baseline: { wg: 256 }, candidates: [{ wg: 64 }, { wg: 128 }], key: canonicalJson, prune: () => null, check: async () => null, time: async (c) => c.wg as number,
+  });
+  assert.is(outcome.candidates, 2);
+  assert.is(outcome.untried, 0);
+  assert.equal(outcome.best, { wg: 64 });
+});
+
 test('tunedChoice reads the installed cache; the registry asks it through its hook', async () => {
   const adapter: AdapterIdentity = { vendor: 'fake', architecture: '', description: 'fake', device: '' };
   const cache = await TuneCache.open(adapter, memoryTuneStorage());
