@@ -127,7 +127,9 @@ async function bench(decl: KernelDeclaration, file: string, text: string, spec: 
       throw e instanceof NoUnfusedTwinError ? new UsageError(`--against unfused: ${e.message}`) : e;
     }
   }
-  const shape = shapeFlag ? parseJson('shape', shapeFlag) : decl.shapes[timingCaseIndex(decl, (s) => twin?.serves(s) ?? true)]!.shape;
+  const timed = timingCaseIndex(decl, (s) => twin?.serves(s) ?? true);
+  if (!shapeFlag && timed < 0) throw new UsageError(`kernel bench: none of ${decl.name}'s test shapes is one its unfused twin computes; pass --shape`);
+  const shape = shapeFlag ? parseJson('shape', shapeFlag) : decl.shapes[timed]!.shape;
   if (twin && !twin.serves(shape)) throw new UsageError(`--against unfused: ${twin.name} does not compute ${decl.describeShape(shape)} (the plain variant has no twin)`);
   const { compareKernels, fromDeclaration, fromUnfusedTwin, formatComparison } = await import('../../bench/lab/index.ts');
   await withEngine(async (engine) => {

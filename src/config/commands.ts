@@ -149,7 +149,7 @@ export const KERNEL_SETTINGS: SettingsOf<KernelSettings> = {
   as: { flag: 'as', type: 'string', metavar: 'NAME', nonEmpty: 'a kernel name', help: 'check / bench: the built-in kernel FILE.wgsl replaces (its bindings, params, reference and test shapes)' },
   json: { flag: 'json', type: 'boolean', default: false, help: 'print JSON instead of text' },
   spec: { flag: 'spec', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'show / check / bench: the specialisation, e.g. {"core":"matmul","loader":"scalar"} (default: the one kernel show wrote into the file\'s first line, else the registry\'s choice)' },
-  shape: { flag: 'shape', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'bench: the problem shape, e.g. {"form":"nt","m":64,"n":2000,"k":784,"gated":true} (default: the kernel\'s largest test shape)' },
+  shape: { flag: 'shape', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'bench: the problem shape, e.g. {"form":"nt","m":64,"n":2000,"k":784,"gated":true} (default: the kernel\'s test shape with the most arithmetic, not one made only to need a huge grid)' },
   against: { flag: 'against', type: 'enum-list', metavar: 'NAME[,NAME]', choices: ['builtin', 'unfused'], noun: 'comparison', default: ['builtin'], help: 'bench: what FILE.wgsl is timed against in the same interleaved run: the built-in kernel, its unfused twin (the same result from separate passes; kernels with one: kernel list), or both' },
   seeds: { flag: 'seeds', type: 'string', metavar: 'N[,N]', nonEmpty: 'seeds', help: 'check: the seeds of the generated inputs (default 1,2,3)' },
   budgetMs: { flag: 'budget-ms', type: 'int', metavar: 'MS', range: { min: 1 }, help: 'bench: time budget in ms (default 2000)' },
@@ -165,7 +165,7 @@ export interface TuneSettings {
 
 export const TUNE_SETTINGS: SettingsOf<TuneSettings> = {
   kernels: { flag: 'kernels', type: 'string', metavar: 'NAME[,NAME]', nonEmpty: 'kernel names', help: 'the kernels to tune (default: those with a specialisation space, at the shapes HAT trains with)' },
-  shape: { flag: 'shape', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'one problem shape to tune for (default: each kernel\'s training shapes, else its largest test shape)' },
+  shape: { flag: 'shape', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'one problem shape to tune for (default: each kernel\'s training shapes, else its test shape with the most arithmetic)' },
   fix: { flag: 'fix', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'search only specialisations with these axes fixed, e.g. {"core":"matmul_sg","loader":"vec4"} (a GEMM\'s full space has hundreds of candidates)' },
   force: { flag: 'force', type: 'boolean', default: false, help: 'search again even where the cache has an answer' },
   budgetS: { flag: 'budget-s', type: 'int', metavar: 'S', range: { min: 1 }, help: 'seconds each kernel and shape may search (default: the whole space): the candidates in a seeded random order, checking stops at half the budget, later timing runs keep the faster half; the report says how many were never tried' },
