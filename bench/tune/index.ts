@@ -9,5 +9,5 @@ export { memoryTuneStorage, type TuneStorage } from './storage.ts';
 export { installTuneCache, tuneCacheOf, tunedChoice } from './provider.ts';
 export { currentBuiltinEntry, declarationSourceHash, kernelSourceHash } from './source-hash.ts';
 export { searchCandidates, type SearchOutcome, type SearchPlan } from './search.ts';
-export { overDeviceLimits, tuneKernel, workgroupShape, type TuneOptions } from './tune.ts';
+export { nearestFirst, overDeviceLimits, tuneKernel, workgroupShape, type TuneOptions } from './tune.ts';
 export { openTuneCache } from './open.ts';

@@ -5,7 +5,7 @@
 // timed, however fast it would be.
 //
 // With a budget (a GEMM's space has hundreds of candidates, each a pipeline to compile), the candidates
-// are taken in the plan's order (tune shuffles them, so a budgeted search samples the space evenly):
+// are taken in the plan's order (tune puts those nearest the default first, see nearestFirst):
 // checking stops once half the budget is spent, the first timing run covers every correct candidate, and
 // each later run only the faster half of the previous one (the baseline always stays), until the runs
 // are done or the budget is. What was never tried is counted in the outcome, never hidden.

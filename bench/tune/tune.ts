@@ -29,8 +29,9 @@ export interface TuneOptions {
   /** Search again even when the cache has a current entry. */
   force?: boolean;
   /**
-   * Wall-clock budget of the search in ms (default: none, the whole space). With one, the candidates are
-   * taken in a seeded random order (`seed`), so the part of the space the budget reaches is an even sample.
+   * Wall-clock budget of the search in ms (default: none, the whole space). With one, the candidates
+   * nearest the default come first (those that change one axis of it, then two, …; ties in a seeded
+   * random order), so a budget too small for the space still explores every axis around what runs today.
    */
   searchBudgetMs?: number;
   log?: (line: string) => void;
@@ -56,6 +57,19 @@ export function overDeviceLimits(spec: Specialisation, limits: GPUSupportedLimit
   return null;
 }
 
+/** How many axes of `a` differ from `b`. */
+function axesChanged(a: Specialisation, b: Specialisation): number {
+  return Object.keys({ ...a, ...b }).reduce((n, k) => n + (a[k] === b[k] ? 0 : 1), 0);
+}
+
+/** The candidates ordered by how many axes they change from `baseline`, ties in a seeded random order. */
+export function nearestFirst(candidates: readonly Specialisation[], baseline: Specialisation, seed: number): Specialisation[] {
+  const shuffled = new Rng(seed).shuffle([...candidates]);
+  const distance = new Map(shuffled.map((c) => [c, axesChanged(c, baseline)]));
+  // Array.prototype.sort is stable, so the shuffle decides among equals.
+  return shuffled.sort((a, b) => distance.get(a)! - distance.get(b)!);
+}
+
 export async function tuneKernel<Shape>(engine: Engine, decl: KernelDeclaration<Shape>, shape: Shape, o: TuneOptions): Promise<TuneEntry> {
   const log = o.log ?? (() => {});
   const shapeClass = decl.shapeClass(shape);
@@ -71,8 +85,8 @@ export async function tuneKernel<Shape>(engine: Engine, decl: KernelDeclaration<
   try {
     const all = trial.workload.candidatesOn(engine);
     const budgeted = o.searchBudgetMs !== undefined;
-    const candidates = budgeted ? new Rng(o.seed ?? 1).shuffle([...all]) : all;
-    log(`${decl.name} ${decl.describeShape(shape)} (class ${shapeClass}): ${all.length} candidates on ${clock}${budgeted ? `, a search budget of ${(o.searchBudgetMs! / 1000).toFixed(0)} s (in a seeded random order)` : ''}`);
+    const candidates = budgeted ? nearestFirst(all, baseline, o.seed ?? 1) : all;
+    log(`${decl.name} ${decl.describeShape(shape)} (class ${shapeClass}): ${all.length} candidates on ${clock}${budgeted ? `, a search budget of ${(o.searchBudgetMs! / 1000).toFixed(0)} s (nearest the default first)` : ''}`);
     const expected = await trial.run(baseline);
     const tolerance = decl.tolerance(shape);
     const outcome = await searchCandidates<Specialisation>({

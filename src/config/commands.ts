@@ -168,7 +168,7 @@ export const TUNE_SETTINGS: SettingsOf<TuneSettings> = {
   shape: { flag: 'shape', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'one problem shape to tune for (default: each kernel\'s training shapes, else its test shape with the most arithmetic)' },
   fix: { flag: 'fix', type: 'string', metavar: 'JSON', nonEmpty: 'a JSON object', help: 'search only specialisations with these axes fixed, e.g. {"core":"matmul_sg","loader":"vec4"} (a GEMM\'s full space has hundreds of candidates)' },
   force: { flag: 'force', type: 'boolean', default: false, help: 'search again even where the cache has an answer' },
-  budgetS: { flag: 'budget-s', type: 'int', metavar: 'S', range: { min: 1 }, help: 'seconds each kernel and shape may search (default: the whole space): the candidates in a seeded random order, checking stops at half the budget, later timing runs keep the faster half; the report says how many were never tried' },
+  budgetS: { flag: 'budget-s', type: 'int', metavar: 'S', range: { min: 1 }, help: 'seconds each kernel and shape may search (default: the whole space): the candidates nearest the shipped choice first (one axis changed, then two, …), checking stops at half the budget, later timing runs keep the faster half; the report says how many were never tried' },
 };
 
 export interface Section {

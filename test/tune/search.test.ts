@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { canonicalJson } from '../../bench/tune/hash.ts';
-import { installTuneCache, memoryTuneStorage, openTuneCache, overDeviceLimits, searchCandidates, TuneCache, tunedChoice, tuneKernel, workgroupShape, type AdapterIdentity } from '../../bench/tune/index.ts';
+import { installTuneCache, memoryTuneStorage, nearestFirst, openTuneCache, overDeviceLimits, searchCandidates, TuneCache, tunedChoice, tuneKernel, workgroupShape, type AdapterIdentity } from '../../bench/tune/index.ts';
 import { builtinKernel, chooseKernel, setTunedChoiceProvider } from '../../src/kernels/registry.ts';
 import { workloadOf, type Specialisation } from '../../src/kernels/declaration.ts';
 import type { Engine } from '../../src/runtime/engine.ts';
@@ -88,6 +88,17 @@ test('a budgeted search checks until half the budget, says how many it never tri
   assert.equal(timed[1]!.slice().sort((a, b) => a - b), [1, 2, 3, 100], 'the second only the faster half (3 of 6) and the baseline');
   assert.equal(timed[2], [], 'the budget was spent before a third run');
   assert.equal(outcome.best, { wg: 1 });
+});
+
+test('a budgeted tune takes the candidates nearest the default first: one axis changed, then two, ties in a seeded order', () => {
+  const baseline = { core: 'a', tm: 4, tn: 8 };
+  const space: Specialisation[] = [];
+  for (const core of ['a', 'b']) for (const tm of [4, 8]) for (const tn of [8, 16]) space.push({ core, tm, tn });
+  const order = nearestFirst(space, baseline, 1);
+  const changed = (c: Specialisation) => Object.keys(c).filter((k) => c[k] !== baseline[k as keyof typeof baseline]).length;
+  assert.equal(order.map(changed), [0, 1, 1, 1, 2, 2, 2, 3]);
+  assert.equal(order.map(canonicalJson).sort(), space.map(canonicalJson).sort(), 'every candidate, once');
+  assert.equal(nearestFirst(space, baseline, 1), order, 'the same seed, the same order');
 });
 
 test('without a budget every candidate is checked and nothing is reported untried', async () => {
