@@ -313,6 +313,8 @@ async function train(): Promise<void> {
       // Training samples and seconds of the epochs finished: the trainer's own measure (its epochs' time,
       // validation and testing excluded), so the box ends equal to the summary's samples/s.
       let epochSamples = 0, epochSeconds = 0;
+      // A run that failed (not one stopped by the user) gets no capacity table: its network may be unusable.
+      let failed = false;
       try {
         const result = await trainer.run({
           taskStart: (t) => { taskStarts.get(view)!.push(step); state.task = t; lastDone = 0; scheduleRender(); },
@@ -356,13 +358,19 @@ async function train(): Promise<void> {
         });
         view.samplesPerSecond = result.samplesPerSecond;
         view.trainSeconds = result.trainSeconds;
+      } catch (err) {
+        failed = !(err instanceof Stopped);
+        throw err;
       } finally {
-        // The tasks learned so far (all of them, or those before a stop): their embeddings no longer change.
-        const learned = view.accuracy.map((_, t) => t);
-        if (approach === 'hat' && learned.length) {
-          view.capacity = await evaluation.networkCapacity(trainer.net, learned, { smax: config.smax, threshold: config.maskThreshold });
+        try {
+          // The tasks learned so far (all of them, or those before a stop): their embeddings no longer change.
+          const learned = view.accuracy.map((_, t) => t);
+          if (approach === 'hat' && learned.length && !failed) {
+            view.capacity = await evaluation.networkCapacity(trainer.net, learned, { smax: config.smax, threshold: config.maskThreshold });
+          }
+        } finally {
+          trainer.dispose();
         }
-        trainer.dispose();
       }
     }
     setPhase('done');
