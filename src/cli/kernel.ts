@@ -5,6 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { KERNEL_SETTINGS, UsageError, isHelpRequested, parseFlags, type HelpRequested } from '../config/index.ts';
 import { builtinKernel, listKernels, overrideKernel } from '../kernels/registry.ts';
+import { NoUnfusedTwinError } from '../kernels/errors.ts';
 import { timingCaseIndex, type KernelDeclaration, type Specialisation } from '../kernels/declaration.ts';
 import { readFlags } from './flags.ts';
 import { filesOf, kernelFileHeader, parseKernelFile, portableSpecialisation, textAxes, withText } from '../kernels/kernel-file.ts';
@@ -118,7 +119,7 @@ async function check(decl: KernelDeclaration, file: string, text: string, spec: 
 }
 
 async function bench(decl: KernelDeclaration, file: string, text: string, spec: Specialisation, files: string | null, shapeFlag: string | undefined, against: string[], budgetMs: number | undefined, json: boolean): Promise<void> {
-  const { unfusedTwinOf, NoUnfusedTwinError } = await import('../kernels/twins.ts');
+  const { unfusedTwinOf } = await import('../kernels/twins.ts');
   let twin: ReturnType<typeof unfusedTwinOf> | null = null;
   if (against.includes('unfused')) {
     try {

@@ -17,6 +17,14 @@ export class UnknownKernelError extends KernelError {
   }
 }
 
+/** A kernel asked for its unfused twin (to check or time against it) that has none. */
+export class NoUnfusedTwinError extends KernelError {
+  constructor(kernel: string, withTwin: readonly string[]) {
+    super(kernel, `no unfused twin (kernels with one: ${withTwin.join(', ')})`);
+    this.name = 'NoUnfusedTwinError';
+  }
+}
+
 /** WGSL whose @binding declarations do not match the kernel's declared bindings. */
 export class KernelBindingError extends KernelError {
   constructor(kernel: string, readonly problems: readonly string[]) {

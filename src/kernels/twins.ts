@@ -7,6 +7,7 @@
 import type { Engine } from '../runtime/engine.ts';
 import { tensor, type Tensor } from '../tensor.ts';
 import type { KernelDeclaration, Problem } from './declaration.ts';
+import { NoUnfusedTwinError } from './errors.ts';
 import * as hat from './hat.ts';
 import { adahatAdjustUnfused, adahatSummativeUpdateUnfused } from './adahat.ts';
 import type { GatedMatmulShape } from './declarations/gated-matmul.ts';
@@ -164,17 +165,9 @@ export const UNFUSED_TWINS: Readonly<Record<string, UnfusedTwin>> = {
   'adahat-summative-update': adahatSummativeUpdate,
 };
 
-/** Thrown for a kernel without an unfused twin, naming those that have one. */
-export class NoUnfusedTwinError extends Error {
-  constructor(readonly kernel: string) {
-    super(`kernel ${kernel} has no unfused twin (kernels with one: ${Object.keys(UNFUSED_TWINS).join(', ')})`);
-    this.name = 'NoUnfusedTwinError';
-  }
-}
-
 /** The runnable twin of a declaration (its name is the declaration's `unfusedTwin`); NoUnfusedTwinError if it has none. */
 export function unfusedTwinOf<Shape>(decl: KernelDeclaration<Shape>): UnfusedTwin<Shape> & { name: string } {
   const twin = UNFUSED_TWINS[decl.name];
-  if (!twin || !decl.unfusedTwin) throw new NoUnfusedTwinError(decl.name);
+  if (!twin || !decl.unfusedTwin) throw new NoUnfusedTwinError(decl.name, Object.keys(UNFUSED_TWINS));
   return { ...twin, name: decl.unfusedTwin };
 }

@@ -91,7 +91,7 @@ test('kernel bench --against builtin,unfused: the text, the built-in and its unf
   writeFileSync(join(dir, 'plain-matmul.wgsl'), cli(['kernel', 'show', 'matmul']).stdout);
   const none = cli(['kernel', 'bench', join(dir, 'plain-matmul.wgsl'), '--as', 'matmul', '--against', 'unfused']);
   assert.is(none.status, 2, none.stderr);
-  assert.match(none.stderr, /--against unfused: kernel matmul has no unfused twin \(kernels with one: gated-matmul/);
+  assert.match(none.stderr, /--against unfused: kernel matmul: no unfused twin \(kernels with one: gated-matmul/);
   const plain = cli(['kernel', 'bench', join(dir, 'mine.wgsl'), '--as', 'gated-matmul', '--against', 'unfused', '--shape', '{"form":"nt","m":65,"n":63,"k":20,"gated":false}']);
   assert.is(plain.status, 2, plain.stderr);
   assert.match(plain.stderr, /--against unfused: hat\.hatLinearForwardUnfused does not compute 65x63x20 plain/);

@@ -6,13 +6,14 @@ import * as assert from 'uvu/assert';
 import { getEngine } from '../helpers.ts';
 import { checkKernel } from '../../src/testing/check-kernel.ts';
 import { builtinKernel, listKernels, withKernelOverrides } from '../../src/kernels/registry.ts';
-import { NoUnfusedTwinError, UNFUSED_TWINS, unfusedTwinOf } from '../../src/kernels/twins.ts';
+import { UNFUSED_TWINS, unfusedTwinOf } from '../../src/kernels/twins.ts';
+import { NoUnfusedTwinError } from '../../src/kernels/errors.ts';
 
 test('every kernel whose declaration names an unfused twin has a runnable one, and no other', () => {
   const named = listKernels().filter((k) => k.unfusedTwin).map((k) => k.name).sort();
   assert.equal(Object.keys(UNFUSED_TWINS).sort(), named);
   assert.is(unfusedTwinOf(builtinKernel('gated-matmul')).name, 'hat.hatLinearForwardUnfused');
-  assert.throws(() => unfusedTwinOf(builtinKernel('matmul')), (e: Error) => e instanceof NoUnfusedTwinError && /kernel matmul has no unfused twin \(kernels with one: gated-matmul/.test(e.message));
+  assert.throws(() => unfusedTwinOf(builtinKernel('matmul')), (e: Error) => e instanceof NoUnfusedTwinError && /kernel matmul: no unfused twin \(kernels with one: gated-matmul/.test(e.message));
 });
 
 for (const name of Object.keys(UNFUSED_TWINS)) {
