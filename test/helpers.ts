@@ -3,6 +3,8 @@ import type { Engine } from '../src/runtime/engine.ts';
 import { createEngine } from '../src/runtime/node.ts';
 import { tensor, type Tensor } from '../src/tensor.ts';
 import { seededUniforms } from '../src/kernels/reference/random.ts';
+import { UsageError } from '../src/config/index.ts';
+import * as assert from 'uvu/assert';
 
 const g = globalThis as { __webgpuHatTestEngine?: Promise<Engine> };
 
@@ -77,4 +79,16 @@ export function skip(context: { __test__?: string } | string, reason: string): v
   const name = typeof context === 'string' ? context : context.__test__ || '(unnamed test)';
   (skips.__webgpuHatTestSkips ??= []).push(`${name}: ${reason}`);
   console.log(`SKIP ${name}: ${reason}`);
+}
+
+/** Asserts that `fn` throws a UsageError whose message matches every pattern (a string: contained in it). */
+export function throwsUsage(fn: () => unknown, ...expected: (RegExp | string)[]): void {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof UsageError, `expected a UsageError, got ${(e as Error).name}: ${(e as Error).message}`);
+    for (const x of expected) assert.ok(typeof x === 'string' ? (e as Error).message.includes(x) : x.test((e as Error).message), `expected ${x} in: ${(e as Error).message}`);
+    return;
+  }
+  assert.unreachable(`accepted; expected a UsageError (${expected.join(' | ')})`);
 }

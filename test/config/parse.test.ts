@@ -2,8 +2,9 @@
 // passes to every approach, and the messages of bad values (the flag and the accepted range).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BENCH_SETTINGS, COMPARE_SETTINGS, DEFAULT_CONFIG, EXPORT_SETTINGS, UsageError, isHelpRequested, parseFlag, parseFlags, type TrainArgs } from '../../src/config/index.ts';
+import { BENCH_SETTINGS, COMPARE_SETTINGS, DEFAULT_CONFIG, EXPORT_SETTINGS, isHelpRequested, parseFlag, parseFlags, type TrainArgs } from '../../src/config/index.ts';
 import { parseTrainArgs } from '../../src/cli/flags.ts';
+import { throwsUsage } from '../helpers.ts';
 
 function train(args: string[], opts: { forCompare?: boolean } = {}): TrainArgs {
   const a = parseTrainArgs(args, opts);
@@ -11,16 +12,6 @@ function train(args: string[], opts: { forCompare?: boolean } = {}): TrainArgs {
   return a;
 }
 
-function throwsUsage(fn: () => unknown, text: RegExp): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof UsageError, `${(e as Error).name}: ${(e as Error).message}`);
-    assert.match((e as Error).message, text);
-    return;
-  }
-  assert.unreachable(`accepted; expected ${text}`);
-}
 
 test('no flags: the quick preset over DEFAULT_CONFIG, HAT, split-MNIST', () => {
   const a = train([]);

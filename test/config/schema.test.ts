@@ -7,23 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   APPROACHES, APPROACH_DEFAULTS, APPROACH_SETTINGS, BENCH_SUITES, CONFIG_SETTINGS, DEFAULT_CONFIG, REFERENCE_CLIP, RUN_SETTINGS, TRAIN_SECTIONS, TRAIN_SETTINGS,
-  UsageError, resolveApproachOptions, resolveTrainConfig, type Approach, type TrainConfig,
+  resolveApproachOptions, resolveTrainConfig, type Approach, type TrainConfig,
 } from '../../src/config/index.ts';
 import * as trainConfig from '../../src/config/train-config.ts';
 import { DEFAULT_FASHION_DIR } from '../../src/data/tasks.ts';
 import { ROOT } from '../faults/_cli.ts';
+import { throwsUsage } from '../helpers.ts';
 
-/** UsageError whose message matches `text`. */
-function throwsUsage(fn: () => unknown, text: RegExp): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof UsageError, `${(e as Error).name}: ${(e as Error).message}`);
-    assert.match((e as Error).message, text);
-    return;
-  }
-  assert.unreachable(`accepted; expected ${text}`);
-}
 
 test('DEFAULT_CONFIG: every setting with the reference value', () => {
   assert.equal(DEFAULT_CONFIG, {

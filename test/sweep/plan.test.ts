@@ -5,24 +5,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../src/config/usage-error.ts';
 import type { RunResult } from '../../src/eval/metrics.ts';
 import { DataRootError, confineToDataRoot } from '../../src/sweep/data-root.ts';
 import { planFromGrid } from '../../src/sweep/grid.ts';
 import { summariseSettings, validationScore } from '../../src/sweep/select.ts';
 import { runId, validateRunSpec, type RunSpec } from '../../src/sweep/spec.ts';
 import { tempDir, writeTinySequence } from './_fixtures.ts';
+import { throwsUsage } from '../helpers.ts';
 
-function throwsUsage(fn: () => unknown, ...fragments: string[]): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof UsageError, `expected a UsageError, got ${(e as Error).name}: ${(e as Error).message}`);
-    for (const f of fragments) assert.ok((e as Error).message.includes(f), `expected "${f}" in: ${(e as Error).message}`);
-    return;
-  }
-  assert.unreachable(`expected a UsageError (${fragments.join(' | ')})`);
-}
 
 const grid = { benchmark: 'split-mnist', approaches: ['hat', 'ewc'], grid: { lambda: [0.5, 1], smax: [100, 400] }, seeds: [0, 1], train: { hidden: [8, 8], epochs: 1 } };
 

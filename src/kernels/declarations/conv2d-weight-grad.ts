@@ -7,6 +7,7 @@ import type { BindingDecl, KernelDeclaration, Problem, SweepCase } from '../decl
 import { foldGrid } from '../declaration.ts';
 import { BWD_WEIGHT_TILE, conv2dFlops, overrides, pickWg, tileFor } from '../conv-geometry.ts';
 import { seededFloats, streamSeed } from '../reference/random.ts';
+import { forEachTap } from '../reference/conv.ts';
 import { CONV_SPACE, convShape, convTolerance, type ConvShape } from './conv2d-family.ts';
 
 /** mask: none (plain dW; HAT's first task), post (first gated layer), pre (1 − min(post, pre)). */
@@ -46,15 +47,7 @@ function weightGradOverPixels(dy: ArrayLike<number>, x: ArrayLike<number>, s: Co
     const n = Math.floor(p / ohw), oh = Math.floor((p % ohw) / s.ow), ow = p % s.ow;
     for (let o = 0; o < s.o; o++) {
       const g = dy[((n * s.o + o) * s.oh + oh) * s.ow + ow]!;
-      for (let c = 0; c < s.c; c++) for (let kh = 0; kh < s.kh; kh++) {
-        const ih = oh * s.sh - s.ph + kh;
-        if (ih < 0 || ih >= s.h) continue;
-        for (let kw = 0; kw < s.kw; kw++) {
-          const iw = ow * s.sw - s.pw + kw;
-          if (iw < 0 || iw >= s.w) continue;
-          dw[(o * s.c + c) * s.kh * s.kw + kh * s.kw + kw] += g * x[((n * s.c + c) * s.h + ih) * s.w + iw]!;
-        }
-      }
+      forEachTap(s, n, o, oh, ow, (xi, wi) => { dw[wi] += g * x[xi]!; });
     }
   }
   return dw;

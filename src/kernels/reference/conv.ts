@@ -5,21 +5,29 @@ export function outSize(s: RefConvShape): [number, number] {
   return [Math.floor((s.h + 2 * s.ph - s.kh) / s.sh) + 1, Math.floor((s.w + 2 * s.pw - s.kw) / s.sw) + 1];
 }
 
+/**
+ * Calls `tap(xIndex, wIndex)` for every weight tap of output pixel (n, o, oh, ow) that lands inside the
+ * input (taps on the zero padding are skipped): x[n,c,oh·sh−ph+kh, ow·sw−pw+kw] meets w[o,c,kh,kw].
+ */
+export function forEachTap(s: RefConvShape, n: number, o: number, oh: number, ow: number, tap: (xi: number, wi: number) => void): void {
+  for (let c = 0; c < s.c; c++) for (let kh = 0; kh < s.kh; kh++) {
+    const ih = oh * s.sh - s.ph + kh;
+    if (ih < 0 || ih >= s.h) continue;
+    for (let kw = 0; kw < s.kw; kw++) {
+      const iw = ow * s.sw - s.pw + kw;
+      if (iw < 0 || iw >= s.w) continue;
+      tap(((n * s.c + c) * s.h + ih) * s.w + iw, ((o * s.c + c) * s.kh + kh) * s.kw + kw);
+    }
+  }
+}
+
 /** y[n,o,oh,ow] = b[o] + Σ x[n,c,oh·sh−ph+kh, ow·sw−pw+kw]·w[o,c,kh,kw]. */
 export function conv2dRef(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | null, s: RefConvShape): Float64Array {
   const [OH, OW] = outSize(s);
   const y = new Float64Array(s.n * s.o * OH * OW);
   for (let n = 0; n < s.n; n++) for (let o = 0; o < s.o; o++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
     let acc = b ? b[o]! : 0;
-    for (let c = 0; c < s.c; c++) for (let kh = 0; kh < s.kh; kh++) {
-      const ih = oh * s.sh - s.ph + kh;
-      if (ih < 0 || ih >= s.h) continue;
-      for (let kw = 0; kw < s.kw; kw++) {
-        const iw = ow * s.sw - s.pw + kw;
-        if (iw < 0 || iw >= s.w) continue;
-        acc += x[((n * s.c + c) * s.h + ih) * s.w + iw]! * w[((o * s.c + c) * s.kh + kh) * s.kw + kw]!;
-      }
-    }
+    forEachTap(s, n, o, oh, ow, (xi, wi) => { acc += x[xi]! * w[wi]!; });
     y[((n * s.o + o) * OH + oh) * OW + ow] = acc;
   }
   return y;
@@ -34,18 +42,10 @@ export function conv2dGradRef(x: ArrayLike<number>, w: ArrayLike<number>, dy: Ar
   for (let n = 0; n < s.n; n++) for (let o = 0; o < s.o; o++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
     const g = dy[((n * s.o + o) * OH + oh) * OW + ow]!;
     db[o] += g;
-    for (let c = 0; c < s.c; c++) for (let kh = 0; kh < s.kh; kh++) {
-      const ih = oh * s.sh - s.ph + kh;
-      if (ih < 0 || ih >= s.h) continue;
-      for (let kw = 0; kw < s.kw; kw++) {
-        const iw = ow * s.sw - s.pw + kw;
-        if (iw < 0 || iw >= s.w) continue;
-        const xi = ((n * s.c + c) * s.h + ih) * s.w + iw;
-        const wi = ((o * s.c + c) * s.kh + kh) * s.kw + kw;
-        dx[xi] += g * w[wi]!;
-        dw[wi] += g * x[xi]!;
-      }
-    }
+    forEachTap(s, n, o, oh, ow, (xi, wi) => {
+      dx[xi] += g * w[wi]!;
+      dw[wi] += g * x[xi]!;
+    });
   }
   return { dx, dw, db };
 }
