@@ -12,7 +12,7 @@ struct Params { count: u32, channels: u32, inner: u32, _p0: u32, eps: f32, _p1: 
 @group(0) @binding(5) var<storage, read> beta: array<f32>;
 @group(0) @binding(6) var<storage, read_write> Y: array<f32>;
 
-override EVAL: bool = false;
+#include "batchnorm_invstd"
 
 // Invocations per workgroup (the declaration's wg axis).
 override WG: u32 = 256;
@@ -22,7 +22,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let i = (wid.y * nwg.x + wid.x) * WG + lid;
   if (i >= params.count) { return; }
   let c = (i / params.inner) % params.channels;
-  var invstd = scale[c];
-  if (EVAL) { invstd = inverseSqrt(scale[c] + params.eps); }
+  let invstd = bn_invstd(scale[c], params.eps);
   Y[i] = (X[i] - mean[c]) * invstd * gamma[c] + beta[c];
 }

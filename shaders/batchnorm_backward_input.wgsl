@@ -15,7 +15,7 @@ struct Params { count: u32, channels: u32, inner: u32, _p0: u32, eps: f32, inv_m
 @group(0) @binding(7) var<storage, read> dbeta: array<f32>;
 @group(0) @binding(8) var<storage, read_write> DX: array<f32>;
 
-override EVAL: bool = false;
+#include "batchnorm_invstd"
 
 // Invocations per workgroup (the declaration's wg axis).
 override WG: u32 = 256;
@@ -25,11 +25,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let i = (wid.y * nwg.x + wid.x) * WG + lid;
   if (i >= params.count) { return; }
   let c = (i / params.inner) % params.channels;
+  let invstd = bn_invstd(scale[c], params.eps);
   if (EVAL) {
-    DX[i] = gamma[c] * inverseSqrt(scale[c] + params.eps) * G[i];
+    DX[i] = gamma[c] * invstd * G[i];
     return;
   }
-  let invstd = scale[c];
   let xhat = (X[i] - mean[c]) * invstd;
   DX[i] = gamma[c] * invstd * (G[i] - (dbeta[c] + xhat * dgamma[c]) * params.inv_m);
 }

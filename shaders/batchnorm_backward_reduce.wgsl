@@ -12,14 +12,13 @@ struct Params { outer: u32, channels: u32, inner: u32, _p0: u32, eps: f32, _p1: 
 @group(0) @binding(5) var<storage, read_write> dgamma: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dbeta: array<f32>;
 
-override EVAL: bool = false;
+#include "batchnorm_invstd"
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let c = wid.y * nwg.x + wid.x;        // uniform per workgroup: every invocation reaches the barriers
   if (c >= params.channels) { return; }
-  var invstd = scale[c];
-  if (EVAL) { invstd = inverseSqrt(scale[c] + params.eps); }
+  let invstd = bn_invstd(scale[c], params.eps);
   let mu = mean[c];
   let M = params.outer * params.inner;
   var sum_g = 0.0;
